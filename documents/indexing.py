@@ -1,0 +1,43 @@
+"""The last pipeline step: store a document's passages with their embeddings and lexical vectors.
+
+Contract: `replace_chunks(document, drafts)` replaces all chunks of `document` atomically, so a
+reprocessed document is never half-indexed. Search reads only what this writes.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from documents.embeddings import get_provider
+from documents.korean import lexical_terms
+from documents.models import DocumentChunk
+
+
+@dataclass(frozen=True)
+class ChunkDraft:
+    text: str
+    page: int | None = None
+    section: str = ""
+    char_start: int = 0
+    char_end: int = 0
+
+
+def replace_chunks(document, drafts: list[ChunkDraft], *, embeddings: list[list[float]] | None = None) -> int:
+    if embeddings is None:
+        embeddings = get_provider().embed_passages([draft.text for draft in drafts])
+    terms = [lexical_terms(draft.text) for draft in drafts]
+    chunks = [
+        DocumentChunk(document=document, ordinal=ordinal, text=draft.text, page=draft.page, section=draft.section,
+                      char_start=draft.char_start, char_end=draft.char_end, token_count=len(draft_terms),
+                      embedding=vector)
+        for ordinal, (draft, vector, draft_terms) in enumerate(zip(drafts, embeddings, terms, strict=True))
+    ]
+    with transaction.atomic():
+        DocumentChunk.objects.filter(document=document).delete()
+        created = DocumentChunk.objects.bulk_create(chunks)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE documents_documentchunk SET search_vector = to_tsvector('simple', %s) WHERE id = %s",
+                [(" ".join(draft_terms), chunk.pk) for chunk, draft_terms in zip(created, terms)],
+            )
+    return len(created)

@@ -1,0 +1,44 @@
+"""Korean text analysis with Kiwi: sentence splitting and lexical terms for the tsvector.
+
+Kiwi takes a few seconds to load its model, so it is created once per process, on first use.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Nouns, verb and adjective stems, roots, determiners, foreign words, Chinese characters and numbers.
+# Particles (J*), endings (E*), suffixes and punctuation are left out so "콜레스테롤을" matches "콜레스테롤".
+LEXICAL_TAG_PREFIXES = ("NN", "NR", "NP", "VV", "VA", "XR", "MM", "SL", "SN", "SH")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def kiwi():
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+def lexical_terms(text: str) -> list[str]:
+    """Lower-cased Kiwi morphemes that carry meaning, in order (duplicates kept)."""
+    if not text or not text.strip():
+        return []
+    return [token.form.lower() for token in kiwi().tokenize(text) if token.tag.startswith(LEXICAL_TAG_PREFIXES)]
+
+
+def lexical_document(text: str) -> str:
+    """The space-joined terms to feed to to_tsvector('simple', ...)."""
+    return " ".join(lexical_terms(text))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their character offsets in `text`."""
+    if not text or not text.strip():
+        return []
+    return [Sentence(s.text, s.start, s.end) for s in kiwi().split_into_sents(text)]

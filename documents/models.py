@@ -1,0 +1,151 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pgvector.django import HnswIndex, VectorField
+
+
+class DocumentType(models.TextChoices):
+    PDF = "PDF", "PDF"
+    DOCX = "DOCX", "DOCX"
+    HWP = "HWP", "HWP"
+    HWPX = "HWPX", "HWPX"
+    TXT = "TXT", "TXT"
+    MARKDOWN = "MARKDOWN", "Markdown"
+    HTML = "HTML", "HTML"
+
+
+class ApprovalState(models.TextChoices):
+    DRAFT = "draft", _("초안")
+    APPROVED = "approved", _("승인")
+    EXPIRED = "expired", _("만료")
+
+
+class ProcessingStatus(models.TextChoices):
+    QUEUED = "queued", _("대기")
+    PROCESSING = "processing", _("처리 중")
+    READY = "ready", _("완료")
+    FAILED = "failed", _("실패")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents `user` may see: the one access rule, applied in SQL on every path.
+
+        Superusers see everything. Others see documents at or below their access level that are
+        either for everyone (no department) or for their own department.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        department_rule = Q(department__isnull=True)
+        if user.department_id is not None:
+            department_rule |= Q(department_id=user.department_id)
+        return self.filter(department_rule, access_level__lte=user.access_level)
+
+    def searchable(self, *, include_drafts: bool = False):
+        """Approved and unexpired (drafts too when asked), and fully processed."""
+        now = timezone.now()
+        states = [ApprovalState.APPROVED, ApprovalState.DRAFT] if include_drafts else [ApprovalState.APPROVED]
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+            approval_state__in=states,
+            status=ProcessingStatus.READY,
+        )
+
+
+def document_upload_path(instance, filename):
+    return f"documents/{instance.id}/{filename}"
+
+
+class Document(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("제목"), max_length=500)
+    content = models.TextField(_("추출된 본문"), blank=True, default="")
+    document_type = models.CharField(_("문서 유형"), max_length=10, choices=DocumentType.choices)
+    source = models.CharField(_("원본 파일명"), max_length=500)
+    file = models.FileField(_("파일"), upload_to=document_upload_path, max_length=700)
+    checksum = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.BigIntegerField(_("크기(바이트)"), default=0)
+    mime_type = models.CharField(_("MIME 유형"), max_length=150, blank=True, default="")
+    access_level = models.PositiveSmallIntegerField(_("접근 등급"), default=1)
+    department = models.ForeignKey("accounts.Department", verbose_name=_("부서"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="documents")
+    metadata = models.JSONField(_("메타데이터"), default=dict, blank=True)
+    approval_state = models.CharField(_("승인 상태"), max_length=10, choices=ApprovalState.choices,
+                                      default=ApprovalState.APPROVED)
+    valid_until = models.DateTimeField(_("유효 기한"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("버전"), default=1)
+    status = models.CharField(_("처리 상태"), max_length=12, choices=ProcessingStatus.choices,
+                              default=ProcessingStatus.QUEUED, db_index=True)
+    stage = models.CharField(_("현재 단계"), max_length=20, blank=True, default="")
+    stage_started_at = models.DateTimeField(_("단계 시작 시각"), null=True, blank=True)
+    # {"extract": {"started": iso, "finished": iso}, ...}: the timeline shown in the admin.
+    stage_timeline = models.JSONField(_("단계 기록"), default=dict, blank=True)
+    error = models.TextField(_("오류"), blank=True, default="")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("업로드한 사용자"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="uploaded_documents")
+    created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("문서")
+        verbose_name_plural = _("문서")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(access_level__gte=1, access_level__lte=3),
+                                   name="documents_access_level_1_3"),
+        ]
+        indexes = [
+            GinIndex(fields=["metadata"], name="idx_documents_metadata"),
+            models.Index(fields=["access_level"], name="idx_documents_access_level"),
+            models.Index(fields=["approval_state", "status"], name="idx_documents_searchable"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class DocumentChunkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(document__in=Document.objects.visible_to(user))
+
+
+class DocumentChunk(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="chunks")
+    ordinal = models.PositiveIntegerField(_("순번"))
+    text = models.TextField(_("본문"))
+    page = models.PositiveIntegerField(_("페이지"), null=True, blank=True)
+    section = models.CharField(_("구역"), max_length=200, blank=True, default="")
+    char_start = models.PositiveIntegerField(_("시작 위치"), default=0)
+    char_end = models.PositiveIntegerField(_("끝 위치"), default=0)
+    token_count = models.PositiveIntegerField(_("토큰 수"), default=0)
+    embedding = VectorField(_("임베딩"), dimensions=settings.EMBEDDING_DIMENSIONS, null=True, blank=True)
+    # to_tsvector('simple', <Kiwi morphemes joined by spaces>): see documents/korean.py.
+    search_vector = SearchVectorField(_("검색 벡터"), null=True, blank=True)
+
+    objects = DocumentChunkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("문서 조각")
+        verbose_name_plural = _("문서 조각")
+        ordering = ["document", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "ordinal"], name="document_chunk_ordinal_unique"),
+        ]
+        indexes = [
+            HnswIndex(name="idx_chunk_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
+                      opclasses=["vector_cosine_ops"]),
+            GinIndex(fields=["search_vector"], name="idx_chunk_search_vector"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id}#{self.ordinal}"
