@@ -10,6 +10,7 @@ FAIL_FAST_COMMANDS = {"runserver", "migrate", "seed_demo", "db_worker"}
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     from config.db import DatabaseConfigError, DatabaseUnavailable, ensure_database_reachable
@@ -18,7 +19,7 @@ def main():
         if len(sys.argv) > 1 and sys.argv[1] in FAIL_FAST_COMMANDS:
             ensure_database_reachable()
         execute_from_command_line(sys.argv)
-    except (DatabaseConfigError, DatabaseUnavailable) as exc:
+    except (DatabaseConfigError, DatabaseUnavailable, ImproperlyConfigured) as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(1)
 
