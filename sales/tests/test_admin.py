@@ -1,0 +1,97 @@
+"""The admin shows non-superusers exactly what visible_to gives them, and the customer page draws its chart."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from sales.services import performance_refresh
+from sales.tests.factories import SalesRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(user, *codenames):
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="sales", codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def admin_client_for(client):
+    def make(user):
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def test_staff_rep_changelist_shows_only_their_customers(world, admin_client_for):
+    client = admin_client_for(staff(world.rep_a, "view_customer"))
+    response = client.get(reverse("admin:sales_customer_changelist"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "가나병원" in body
+    assert "다라병원" not in body and "마바의원" not in body
+
+
+def test_staff_rep_cannot_open_another_reps_customer(world, admin_client_for):
+    client = admin_client_for(staff(world.rep_a, "view_customer"))
+    response = client.get(reverse("admin:sales_customer_change", args=[world.customers["b"].pk]))
+    assert response.status_code == 302  # the admin's "does not exist" redirect to its index
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_manager_sales_record_changelist_is_limited_to_department(world, admin_client_for):
+    client = admin_client_for(staff(world.manager, "view_salesrecord"))
+    response = client.get(reverse("admin:sales_salesrecord_changelist"))
+    body = response.content.decode()
+    assert "가나병원" in body and "다라병원" in body
+    assert "사아대학교병원" not in body
+
+
+def test_staff_without_employee_link_sees_an_empty_changelist(world, admin_client_for):
+    client = admin_client_for(staff(world.unlinked, "view_salesrecord"))
+    response = client.get(reverse("admin:sales_salesrecord_changelist"))
+    assert response.status_code == 200
+    assert "가나병원" not in response.content.decode()
+
+
+def test_rep_without_add_permission_cannot_import(world, admin_client_for):
+    client = admin_client_for(staff(world.rep_a, "view_salesrecord"))
+    assert client.get(reverse("admin:sales_salesrecord_import")).status_code == 403
+
+
+def test_customer_page_draws_twelve_months_with_recent_sales(world, admin_client_for):
+    customer = world.customers["a"]
+    SalesRecordFactory(customer=customer, employee=world.emp_a, quantity=100,
+                       sale_date=timezone.localdate() - datetime.timedelta(days=70))
+    performance_refresh()
+    client = admin_client_for(world.superuser)
+    response = client.get(reverse("admin:sales_customer_change", args=[customer.pk]))
+    body = response.content.decode()
+    start = body.index('<svg role="img"')
+    chart = body[start:body.index("</svg>", start)]
+    bars = re.findall(r'<rect [^>]*height="([0-9.]+)"', chart)
+    assert len(bars) == 12
+    assert sum(float(h) > 0 for h in bars) >= 1
+    assert "<script" not in chart
+    assert "가나병원 담당의" in body  # contacts inline
+    assert "가나병원 방문" in body  # recent interactions inline
+
+
+def test_sales_record_changelist_queries_do_not_grow_with_rows(world, admin_client_for,
+                                                                 django_assert_max_num_queries):
+    client = admin_client_for(world.superuser)
+    client.get(reverse("admin:sales_salesrecord_changelist"))  # warm the session and content types
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("admin:sales_salesrecord_changelist"))
+    for _ in range(30):
+        SalesRecordFactory(customer=world.customers["a"], employee=world.emp_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("admin:sales_salesrecord_changelist"))
+    assert response.status_code == 200
