@@ -95,3 +95,12 @@ def test_sales_record_changelist_queries_do_not_grow_with_rows(world, admin_clie
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("admin:sales_salesrecord_changelist"))
     assert response.status_code == 200
+
+
+def test_sales_record_search_matches_customer_name_or_product_code(world, admin_client_for):
+    client = admin_client_for(world.superuser)
+    body = client.get(reverse("admin:sales_salesrecord_changelist"), {"q": "가나"}).content.decode()
+    assert "가나병원" in body and "다라병원" not in body
+    product = world.customers["b"].sales_records.get().product
+    body = client.get(reverse("admin:sales_salesrecord_changelist"), {"q": product.code}).content.decode()
+    assert "다라병원" in body and "가나병원" not in body
