@@ -16,7 +16,22 @@ from sales.models import (
 )
 
 
-class VisibleToMixin:
+class ScopedChoicesMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Choices (and what a posted form accepts) are limited to what the user may see."""
+        related = db_field.related_model.objects
+        if not request.user.is_superuser and hasattr(related, "visible_to"):
+            kwargs.setdefault("queryset", related.visible_to(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related = db_field.related_model.objects
+        if not request.user.is_superuser and hasattr(related, "visible_to"):
+            kwargs.setdefault("queryset", related.visible_to(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class VisibleToMixin(ScopedChoicesMixin):
     """Non-superusers see in the admin exactly what `visible_to` gives them in the API.
 
     Files are imported only by superusers and staff allowed to add the model (sales operations).
@@ -49,13 +64,13 @@ class EmployeeAdmin(ImportExportVisibleAdmin):
     autocomplete_fields = ["department", "manager", "user"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ScopedChoicesMixin, admin.TabularInline):
     model = Contact
     extra = 0
     fields = ["name", "title", "specialty", "phone", "email", "is_active"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ScopedChoicesMixin, admin.TabularInline):
     model = Assignment
     extra = 0
     fields = ["employee", "start_date", "end_date", "is_primary"]
@@ -203,7 +218,10 @@ class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("월별 실적 새로 고침 (전체)"), permissions=["view"])
+    def has_refresh_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("월별 실적 새로 고침 (전체)"), permissions=["refresh"])
     def refresh(self, request, queryset):
         seconds = services.performance_refresh()
         self.message_user(request, _("월별 실적을 새로 고쳤습니다 (%.1f초).") % seconds, messages.SUCCESS)

@@ -104,3 +104,27 @@ def test_sales_record_search_matches_customer_name_or_product_code(world, admin_
     product = world.customers["b"].sales_records.get().product
     body = client.get(reverse("admin:sales_salesrecord_changelist"), {"q": product.code}).content.decode()
     assert "다라병원" in body and "가나병원" not in body
+
+
+def test_staff_rep_cannot_log_an_interaction_for_someone_elses_customer_in_the_admin(world, admin_client_for):
+    client = admin_client_for(staff(world.rep_a, "view_interaction", "add_interaction"))
+    now = timezone.localtime()
+    form = {"employee": world.emp_a.pk, "interaction_type": "visit", "occurred_at_0": now.strftime("%Y-%m-%d"),
+            "occurred_at_1": now.strftime("%H:%M:%S"), "summary": "방문", "next_action": ""}
+    refused = client.post(reverse("admin:sales_interaction_add"), {**form, "customer": world.customers["b"].pk})
+    assert refused.status_code == 200  # the form again, with an error on the customer field
+    assert not world.customers["b"].interactions.filter(employee=world.emp_a).exists()
+    accepted = client.post(reverse("admin:sales_interaction_add"), {**form, "customer": world.customers["a"].pk})
+    assert accepted.status_code == 302
+    assert world.customers["a"].interactions.filter(employee=world.emp_a, summary="방문").exists()
+
+
+def test_only_superusers_may_refresh_the_monthly_view_from_the_admin(world, admin_client_for):
+    def actions_offered_to(user):
+        response = admin_client_for(user).get(reverse("admin:sales_customermonthlyperformance_changelist"))
+        assert response.status_code == 200
+        form = response.context.get("action_form")
+        return [value for value, _ in form.fields["action"].choices] if form else []
+
+    assert "refresh" not in actions_offered_to(staff(world.manager, "view_customermonthlyperformance"))
+    assert "refresh" in actions_offered_to(world.superuser)
