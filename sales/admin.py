@@ -180,6 +180,18 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
     autocomplete_fields = ["employee", "customer", "product"]
     date_hierarchy = "sale_date"
     list_per_page = 50
+    fields = ["sale_date", "employee", "customer", "product", "quantity", "unit_price", "amount"]
+    readonly_fields = ["amount"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "unit_price" in form.base_fields:
+            form.base_fields["unit_price"].required = False
+            form.base_fields["unit_price"].help_text = _("비워 두면 제품 단가를 씁니다. 금액은 수량 × 단가로 계산됩니다.")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        services.sales_record_save(record=obj)
 
     SEARCH_MATCH_LIMIT = 1000
 

@@ -128,3 +128,14 @@ def test_only_superusers_may_refresh_the_monthly_view_from_the_admin(world, admi
 
     assert "refresh" not in actions_offered_to(staff(world.manager, "view_customermonthlyperformance"))
     assert "refresh" in actions_offered_to(world.superuser)
+
+
+def test_admin_computes_the_amount_of_a_keyed_in_sale(world, admin_client_for):
+    customer, product = world.customers["a"], world.customers["a"].sales_records.get().product
+    response = admin_client_for(world.superuser).post(reverse("admin:sales_salesrecord_add"), {
+        "sale_date": "2025-05-02", "employee": world.emp_a.pk, "customer": customer.pk, "product": product.pk,
+        "quantity": "7", "unit_price": ""})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    record = customer.sales_records.get(sale_date="2025-05-02")
+    assert record.unit_price == product.unit_price
+    assert record.amount == product.unit_price * 7
