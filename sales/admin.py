@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 
 from sales import resources, selectors, services
 from sales.models import (
@@ -50,7 +51,8 @@ class VisibleToMixin(ScopedChoicesMixin):
 
 
 class ImportExportVisibleAdmin(VisibleToMixin, ImportExportMixin, admin.ModelAdmin):
-    pass
+    import_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = [base_formats.CSV, base_formats.XLSX]
 
 
 @admin.register(Employee)

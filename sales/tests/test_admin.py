@@ -139,3 +139,24 @@ def test_admin_computes_the_amount_of_a_keyed_in_sale(world, admin_client_for):
     record = customer.sales_records.get(sale_date="2025-05-02")
     assert record.unit_price == product.unit_price
     assert record.amount == product.unit_price * 7
+
+
+def test_admin_import_with_a_bad_row_shows_the_row_and_writes_nothing(world, admin_client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sales.models import SalesRecord
+
+    product = world.customers["a"].sales_records.get().product
+    csv_text = ("sale_date,employee_no,customer_code,product_code,quantity,unit_price,amount\n"
+                f"2025-05-02,{world.emp_a.employee_no},{world.customers['a'].code},{product.code},2,500,1000\n"
+                f"2025-05-03,{world.emp_a.employee_no},{world.customers['a'].code},{product.code},2,500,999\n")
+    before = SalesRecord.objects.count()
+    response = admin_client_for(world.superuser).post(reverse("admin:sales_salesrecord_import"), {
+        "format": "0", "resource": "0",
+        "import_file": SimpleUploadedFile("sales.csv", csv_text.encode(), content_type="text/csv")})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "유효성 검증에 실패한 행이 있습니다" in body  # django-import-export's "fix the rows and upload again"
+    assert "금액은 수량 × 단가와 같아야 합니다." in body
+    assert "process_import" not in body  # no confirm step is offered
+    assert SalesRecord.objects.count() == before
