@@ -160,3 +160,14 @@ def test_admin_import_with_a_bad_row_shows_the_row_and_writes_nothing(world, adm
     assert "금액은 수량 × 단가와 같아야 합니다." in body
     assert "process_import" not in body  # no confirm step is offered
     assert SalesRecord.objects.count() == before
+
+
+@pytest.mark.parametrize("model", ["employee", "customer", "contact", "product", "assignment", "interaction",
+                                   "salesrecord", "customermonthlyperformance"])
+def test_every_sales_admin_page_opens_for_a_superuser(world, admin_client_for, model):
+    client = admin_client_for(world.superuser)
+    performance_refresh()
+    assert client.get(reverse(f"admin:sales_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:sales_{model}_changelist"), {"q": "가나"}).status_code == 200
+    if model != "customermonthlyperformance":
+        assert client.get(reverse(f"admin:sales_{model}_add")).status_code == 200
