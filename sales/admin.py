@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -109,8 +110,21 @@ class RecentInteractionInline(admin.TabularInline):
         return False
 
 
+class CustomerAdminForm(forms.ModelForm):
+    business_registration_number = forms.CharField(
+        label=_("사업자등록번호"), max_length=12, required=False, help_text=_("예: 220-81-62517 (하이픈은 빼고 저장)"))
+
+    class Meta:
+        model = Customer
+        fields = "__all__"
+
+    def clean_business_registration_number(self):
+        return services.normalize_business_registration_number(self.cleaned_data["business_registration_number"])
+
+
 @admin.register(Customer)
 class CustomerAdmin(ImportExportVisibleAdmin):
+    form = CustomerAdminForm
     resource_classes = [resources.CustomerResource]
     list_display = ["code", "name", "customer_type", "region", "specialty", "phone", "is_active"]
     list_filter = ["customer_type", "region", "is_active"]

@@ -171,3 +171,18 @@ def test_every_sales_admin_page_opens_for_a_superuser(world, admin_client_for, m
     assert client.get(reverse(f"admin:sales_{model}_changelist"), {"q": "가나"}).status_code == 200
     if model != "customermonthlyperformance":
         assert client.get(reverse(f"admin:sales_{model}_add")).status_code == 200
+
+
+def test_customer_form_accepts_a_hyphenated_registration_number_and_checks_its_digit(world, admin_client_for):
+    client = admin_client_for(world.superuser)
+    form = {"code": "C77777", "name": "하이픈약국", "customer_type": "약국", "region": "서울", "is_active": "on",
+            **{f"{prefix}-{key}": value for prefix in ("contacts", "assignments", "interactions")
+               for key, value in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0"}.items()}}
+    refused = client.post(reverse("admin:sales_customer_add"), {**form, "business_registration_number": "220-81-62518"})
+    assert refused.status_code == 200
+    assert "검증 번호" in refused.content.decode()
+    accepted = client.post(reverse("admin:sales_customer_add"), {**form, "business_registration_number": "220-81-62517"})
+    assert accepted.status_code == 302, accepted.content.decode()[-1500:]
+    from sales.models import Customer
+
+    assert Customer.objects.get(code="C77777").business_registration_number == "2208162517"
