@@ -48,7 +48,8 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
     def get_queryset(self):
         queryset = (Document.objects.visible_to(self.request.user)
                     .select_related("department", "uploaded_by")
-                    .annotate(chunk_count=Count("chunks")))
+                    .annotate(chunk_count=Count("chunks"))
+                    .order_by("-created_at", "id"))
         relations = relation_fields()
         return queryset.prefetch_related(*relations) if relations else queryset
 
