@@ -214,3 +214,6 @@ EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
 # Watchdog: a document queued or in one stage longer than this is requeued, at most this many times.
 DOCUMENT_STALE_MINUTES = env.int("DOCUMENT_STALE_MINUTES", default=30)
 DOCUMENT_MAX_ATTEMPTS = env.int("DOCUMENT_MAX_ATTEMPTS", default=3)
+if AWS_STORAGE_BUCKET_NAME:
+    # Presigned download URLs in Signature V4 (MinIO and every AWS region accept it; V2 is deprecated).
+    AWS_S3_SIGNATURE_VERSION = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")
