@@ -101,12 +101,12 @@ def _set_relations(document: Document, relations: dict | None) -> None:
 @transaction.atomic
 def document_create(*, uploaded_by, file, title: str = "", access_level: int = 1, department=None,
                     metadata: dict | None = None, approval_state: str = ApprovalState.APPROVED,
-                    valid_until=None, relations: dict | None = None) -> Document:
+                    valid_until=None, relations: dict | None = None, enqueue: bool = True) -> Document:
     """Store an uploaded file as a new document and queue its processing.
 
     Refuses (nothing stored) a file over DOCUMENT_MAX_UPLOAD_MB (413), a type not supported by content
     (415), bytes already uploaded (409, naming the existing document) and an access level above the
-    uploader's own unless staff (403).
+    uploader's own unless staff (403). `enqueue=False` leaves processing to the caller (seed, bench, --sync).
     """
     _check_access_level(user=uploaded_by, access_level=access_level)
     checksum, detected = _check_file(file)
@@ -131,7 +131,8 @@ def document_create(*, uploaded_by, file, title: str = "", access_level: int = 1
         default_storage.delete(stored_name)
         raise
     _set_relations(document, relations)
-    _enqueue(document)
+    if enqueue:
+        _enqueue(document)
     return document
 
 
@@ -175,12 +176,13 @@ def document_replace_file(*, document: Document, file, by) -> Document:
 
 
 @transaction.atomic
-def document_reprocess(*, document: Document) -> Document:
+def document_reprocess(*, document: Document, enqueue: bool = True) -> Document:
     """Run the whole pipeline again (idempotent: the chunks are replaced atomically at the end)."""
     _mark_queued(document, reset_attempts=True)
     document.save(update_fields=["status", "error", "stage", "stage_started_at", "stage_timeline", "attempts",
                                  "updated_at"])
-    _enqueue(document)
+    if enqueue:
+        _enqueue(document)
     return document
 
 
