@@ -10,6 +10,11 @@ INDEX = "idx_chunk_embedding_hnsw"
 TABLE = "documents_documentchunk"
 
 
+def _vector_literal(vector) -> str:
+    # Written as text and cast: the model field still carries the old dimension until the next start.
+    return "[" + ",".join(repr(float(value)) for value in vector) + "]"
+
+
 class Command(BaseCommand):
     help = ("Embed every passage again with the configured provider. When EMBEDDING_DIMENSIONS changed, the "
             "column is resized first; the HNSW index is rebuilt at the end.")
@@ -29,7 +34,8 @@ class Command(BaseCommand):
                               f"{settings.EMBEDDING_DIMENSIONS}: set EMBEDDING_DIMENSIONS={dimensions} first.")
             raise SystemExit(2)
         current, _source = column_dimensions()
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending deferred checks
             cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
             if current != dimensions:
                 self.stdout.write(f"resizing {TABLE}.embedding: vector({current}) -> vector({dimensions})")
@@ -46,11 +52,11 @@ class Command(BaseCommand):
                 if not rows:
                     break
                 vectors = provider.embed_passages([text for _id, text in rows])
-                with transaction.atomic():
-                    DocumentChunk.objects.bulk_update(
-                        [DocumentChunk(id=chunk_id, embedding=vector) for (chunk_id, _t), vector in zip(rows, vectors,
-                                                                                                       strict=True)],
-                        ["embedding"])
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.executemany(
+                        f"UPDATE {TABLE} SET embedding = %s::vector WHERE id = %s",
+                        [(_vector_literal(vector), chunk_id) for (chunk_id, _t), vector in zip(rows, vectors,
+                                                                                                strict=True)])
                 last_id = rows[-1][0]
                 bar.update(len(rows))
         with connection.cursor() as cursor:
