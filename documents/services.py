@@ -70,6 +70,12 @@ def _check_file(file, *, checksum_of_self: str | None = None) -> tuple[str, obje
     return checksum, detected
 
 
+def validate_upload(*, user, file, access_level: int, replacing: Document | None = None) -> None:
+    """Everything document_create/document_replace_file would refuse, checked up front (admin forms)."""
+    _check_access_level(user=user, access_level=access_level)
+    _check_file(file, checksum_of_self=replacing.checksum if replacing else None)
+
+
 def _enqueue(document: Document) -> None:
     """Queue processing once the surrounding transaction has committed."""
     document_id = document.pk
