@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import SuperUserFactory, UserFactory
 from documents.models import ApprovalState, Document, ProcessingStatus
-from documents.tests import builders
+from documents import filebuilders as builders
 from documents.tests.factories import DocumentFactory, make_indexed_document
 
 pytestmark = pytest.mark.django_db

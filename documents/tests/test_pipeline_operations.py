@@ -13,7 +13,7 @@ from documents.chunking import pack
 from documents.models import Document, ProcessingStatus
 from documents.pipeline import normalise_text
 from documents.services import requeue_stale_documents
-from documents.tests import builders
+from documents import filebuilders as builders
 from documents.tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db

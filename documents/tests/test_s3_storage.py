@@ -7,7 +7,7 @@ import requests
 
 from accounts.tests.factories import UserFactory
 from documents.models import Document, ProcessingStatus
-from documents.tests import builders
+from documents import filebuilders as builders
 
 pytestmark = pytest.mark.django_db
 BUCKET = "pharma-documents"

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import SuperUserFactory, UserFactory
 from documents.models import Document, DocumentChunk, ProcessingStatus
-from documents.tests import builders
+from documents import filebuilders as builders
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Real files of every supported type, built in the tests (no binary fixtures in the repository).
+"""Real files of every supported type, built in code: for the tests, the demo data and the benchmark.
 
 `compound_file()` is a minimal writer of the OLE2 / Compound File Binary format (version 3, 512-byte
 sectors, with a mini stream for small streams), enough to produce genuine HWP 5 files: olefile and
