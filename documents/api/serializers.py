@@ -1,6 +1,8 @@
 import json
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department
@@ -8,6 +10,7 @@ from documents.models import ApprovalState, Document, DocumentChunk
 from documents.relations import related_queryset, relation_fields
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class JSONObjectField(serializers.Field):
     """A JSON object, sent either as JSON or, in a multipart upload, as a JSON string."""
 
@@ -54,6 +57,8 @@ class DocumentSerializer(RelationsMixin, serializers.ModelSerializer):
                   "created_at", "updated_at"]
         read_only_fields = fields
 
+    @extend_schema_field({"type": "object", "nullable": True,
+                          "properties": {"id": {"type": "string"}, "name": {"type": "string"}}})
     def get_uploaded_by(self, document):
         user = document.uploaded_by
         return None if user is None else {"id": str(user.pk), "name": user.name}
