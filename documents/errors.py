@@ -1,6 +1,5 @@
 """Errors of the documents domain, each with an HTTP status, a stable code and a Korean message."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 from config.exceptions import DomainError
@@ -33,5 +32,3 @@ class ExtractionError(Exception):
         super().__init__(str(reason))
         self.reason = str(reason)
 
-
-EMPTY_FILE = _("빈 파일입니다. 내용이 있는 파일을 올려 주세요.")

@@ -118,10 +118,6 @@ class Document(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_failed(self) -> bool:
-        return self.status == ProcessingStatus.FAILED
-
 
 class DocumentChunkQuerySet(models.QuerySet):
     def visible_to(self, user):
