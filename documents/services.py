@@ -81,10 +81,11 @@ def _enqueue(document: Document) -> None:
     document_id = document.pk
 
     def send():
-        from documents.tasks import process_document
+        from documents.tasks import ensure_watchdog_scheduled, process_document
 
         result = process_document.enqueue(str(document_id))
         Document.objects.filter(pk=document_id, status=ProcessingStatus.QUEUED).update(task_id=result.id)
+        ensure_watchdog_scheduled()
 
     transaction.on_commit(send)
 
