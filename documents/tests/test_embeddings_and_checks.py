@@ -144,3 +144,18 @@ def test_reembed_resizes_the_column_and_rebuilds_every_vector(embedding_server):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_chunk_embedding_hnsw'")
         assert "hnsw" in cursor.fetchone()[0]
+
+
+def test_manage_py_refuses_to_start_when_dimensions_disagree():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "EMBEDDING_DIMENSIONS": "768"}
+
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=root, env=env, capture_output=True,
+                            text=True, timeout=120)
+
+    assert result.returncode != 0
+    assert "documents.E001" in result.stderr and "EMBEDDING_DIMENSIONS=384" in result.stderr

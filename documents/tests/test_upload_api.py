@@ -167,3 +167,11 @@ def test_staff_upload_of_several_levels_and_filters(upload, client_for):
     assert [d["title"] for d in by_metadata["results"]] == ["리피토 안내"]
     assert [d["title"] for d in by_title["results"]] == ["노바스크 안내"]
     assert bad.status_code == 400 and "JSON 객체" in str(bad.json())
+
+
+def test_a_path_in_the_uploaded_name_never_leaves_the_document_folder(upload):
+    response = upload(UserFactory(), "../../etc/비밀.txt", "내용".encode())
+
+    document = Document.objects.get(pk=response.json()["id"])
+    assert document.source == "비밀.txt"
+    assert document.file.name == f"documents/{document.pk}/비밀.txt"
