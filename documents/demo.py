@@ -143,7 +143,9 @@ CORPUS = [
         "참석: 한빛대학교병원 순환기내과 교수 2명, 메디컬팀, 순환기사업부",
         "논의: 고위험군의 LDL 목표 달성률이 낮으며, 아토르바스타틴 고용량 전환이 필요하다는 의견이 많았다.",
         "후속 조치: 고강도 스타틴 처방 근거 자료를 3월까지 정리한다."],
-        level=3, department="CARDIO", metadata={"kind": "회의록"}),
+        level=3, department="CARDIO", metadata={"kind": "회의록"},
+        table=[["후속 조치", "담당", "기한"], ["고강도 스타틴 근거 자료 정리", "메디컬팀", "3월 31일"],
+               ["리피토 40mg 전환 사례 수집", "순환기사업부", "4월 15일"]]),
     _doc("onco-reimbursement", "항암제 급여 기준 안내", "pdf", [
         "입랜스는 HR 양성, HER2 음성 진행성 또는 전이성 유방암의 1차 내분비요법과 병용할 때 급여가 인정됩니다.",
         "잴코리는 ALK 양성 진행성 비소세포폐암에서 급여가 인정되며, ALK 검사 결과를 처방 시 첨부해야 합니다.",
@@ -220,7 +222,7 @@ def build_file(item) -> tuple[str, bytes]:
     if fmt == "hwpx":
         return f"{title}.hwpx", filebuilders.hwpx_bytes([[title, *paragraphs]], table=item["table"])
     if fmt == "hwp":
-        return f"{title}.hwp", filebuilders.hwp_bytes([[title, *paragraphs]])
+        return f"{title}.hwp", filebuilders.hwp_bytes([[title, *paragraphs]], table=item["table"])
     if fmt == "html":
         return f"{title}.html", ("<html><body>" + "".join(paragraphs) + "</body></html>").encode()
     if fmt == "md":

@@ -229,12 +229,31 @@ def hwp_para_text(text: str, *, with_control: bool = False) -> bytes:
     return units + text.encode("utf-16-le") + struct.pack("<H", 13)
 
 
-def hwp_section(paragraphs: list[str]) -> bytes:
-    records = b""
-    for number, text in enumerate(paragraphs):
-        records += hwp_record(66, struct.pack("<IIHBB", len(text) + 1, 0, 0, 0, 0))  # PARA_HEADER
-        records += hwp_record(67, hwp_para_text(text, with_control=number == 0), level=1)
-        records += hwp_record(68, struct.pack("<II", 0, 0), level=1)  # PARA_CHAR_SHAPE
+def _hwp_paragraph(text: str, level: int, *, with_control: bool = False) -> bytes:
+    return (hwp_record(66, struct.pack("<IIHBB", len(text) + 1, 0, 0, 0, 0), level=level)  # PARA_HEADER
+            + hwp_record(67, hwp_para_text(text, with_control=with_control), level=level + 1)
+            + hwp_record(68, struct.pack("<II", 0, 0), level=level + 1))  # PARA_CHAR_SHAPE
+
+
+def hwp_table(rows: list[list[str]]) -> bytes:
+    """A paragraph anchoring a table: CTRL_HEADER 'tbl ', TABLE (rows, columns), then per cell a LIST_HEADER
+    (paragraph count, properties, column, row, spans) and the cell's paragraph one level down."""
+    records = (hwp_record(66, struct.pack("<IIHBB", 9, 0, 0, 0, 0))
+               + hwp_record(67, struct.pack("<8H", 11, *struct.unpack("<2H", b" lbt"), 0, 0, 0, 0, 11)
+                            + struct.pack("<H", 13), level=1)
+               + hwp_record(71, b" lbt" + b"\0" * 42, level=1)
+               + hwp_record(77, struct.pack("<IHH", 0, len(rows), len(rows[0])) + b"\0" * 12, level=2))
+    for row_number, row in enumerate(rows):
+        for column, text in enumerate(row):
+            records += hwp_record(72, struct.pack("<hIHHHH", 1, 0, column, row_number, 1, 1) + b"\0" * 22, level=2)
+            records += _hwp_paragraph(text, 2)
+    return records
+
+
+def hwp_section(paragraphs: list[str], *, table: list[list[str]] | None = None) -> bytes:
+    records = b"".join(_hwp_paragraph(text, 0, with_control=number == 0) for number, text in enumerate(paragraphs))
+    if table:
+        records += hwp_table(table) + _hwp_paragraph("", 0)
     return records
 
 
@@ -243,7 +262,8 @@ def _deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def hwp_bytes(sections: list[list[str]], *, password: bool = False, compressed: bool = True) -> bytes:
+def hwp_bytes(sections: list[list[str]], *, password: bool = False, compressed: bool = True,
+              table: list[list[str]] | None = None) -> bytes:
     """A HWP 5.1 document (FileHeader, DocInfo, BodyText/SectionN), compressed like 한글 saves it."""
     flags = (1 if compressed else 0) | (2 if password else 0)
     file_header = (b"HWP Document File".ljust(32, b"\0") + bytes([1, 0, 1, 5]) + struct.pack("<I", flags)
@@ -251,6 +271,6 @@ def hwp_bytes(sections: list[list[str]], *, password: bool = False, compressed: 
     streams = {"FileHeader": file_header,
                "DocInfo": _deflate(hwp_record(16, struct.pack("<H", 1))) if compressed else hwp_record(16, b"\1\0")}
     for number, paragraphs in enumerate(sections):
-        raw = hwp_section(paragraphs)
+        raw = hwp_section(paragraphs, table=table if number == 0 else None)
         streams[f"BodyText/Section{number}"] = _deflate(raw) if compressed else raw
     return compound_file(streams)

@@ -19,6 +19,10 @@ from documents.extraction import Extracted, Segment
 from documents.extraction.limits import max_uncompressed_bytes, open_safe_zip
 
 HWPTAG_PARA_TEXT = 67
+HWPTAG_CTRL_HEADER = 71
+HWPTAG_LIST_HEADER = 72
+HWPTAG_TABLE = 77
+TABLE_CONTROL_ID = b" lbt"  # 'tbl ' as a little-endian UINT32
 FLAG_COMPRESSED = 0x1
 FLAG_PASSWORD = 0x2
 FLAG_DISTRIBUTION = 0x4
@@ -61,8 +65,40 @@ def para_text(payload: bytes) -> str:
     return "".join(out).replace("\r", "")
 
 
+def _record_table_lines(cells: list[list[str]], columns: int) -> list[str]:
+    texts = [" ".join(" ".join(part.split()) for part in cell if part.strip()) for cell in cells]
+    if columns <= 0:
+        return [text for text in texts if text]
+    rows = [texts[i:i + columns] for i in range(0, len(texts), columns)]
+    return [" | ".join(row) for row in rows if any(row)]
+
+
 def section_paragraphs(data: bytes) -> list[str]:
-    return [para_text(payload) for tag, _level, payload in iter_records(data) if tag == HWPTAG_PARA_TEXT]
+    """The lines of a section: paragraph texts in order, each table row as one line "a | b | c".
+
+    A table is a CTRL_HEADER 'tbl ' record; its TABLE record gives the column count and each cell starts
+    with a LIST_HEADER one level below, followed by the cell's paragraphs. Cells come row by row, so they
+    are grouped by the column count (a merged cell shifts the rest of its row: a known simplification).
+    """
+    lines, table = [], None
+    for tag, level, payload in iter_records(data):
+        if table is not None and level <= table["level"]:
+            lines.extend(_record_table_lines(table["cells"], table["columns"]))
+            table = None
+        if table is None and tag == HWPTAG_CTRL_HEADER and payload[:4] == TABLE_CONTROL_ID:
+            table = {"level": level, "columns": 0, "cells": []}
+        elif table is not None:
+            if tag == HWPTAG_TABLE and level == table["level"] + 1 and len(payload) >= 8:
+                table["columns"] = struct.unpack_from("<H", payload, 6)[0]
+            elif tag == HWPTAG_LIST_HEADER and level == table["level"] + 1:
+                table["cells"].append([])
+            elif tag == HWPTAG_PARA_TEXT and table["cells"]:
+                table["cells"][-1].append(para_text(payload))
+        elif tag == HWPTAG_PARA_TEXT:
+            lines.append(para_text(payload))
+    if table is not None:
+        lines.extend(_record_table_lines(table["cells"], table["columns"]))
+    return lines
 
 
 def _inflate(raw: bytes, limit: int) -> bytes:

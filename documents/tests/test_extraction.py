@@ -33,6 +33,15 @@ def test_para_text_turns_tab_and_line_break_into_text_and_drops_table_anchors():
     assert para_text(payload) == "제품\t단가\n끝"
 
 
+def test_hwp_table_rows_become_lines_in_document_order():
+    content = builders.hwp_bytes([["표 앞 문단"]], table=[["제품", "단가"], ["리피토", "15,300원"], ["노바스크", "9,600원"]])
+
+    text = extract(io.BytesIO(content), "HWP").segments[0].text
+
+    assert [line for line in text.splitlines() if line] == ["표 앞 문단", "제품 | 단가", "리피토 | 15,300원",
+                                                            "노바스크 | 9,600원"]
+
+
 def test_uncompressed_hwp_with_several_sections_keeps_section_names():
     content = builders.hwp_bytes([["첫 구역 문단"], ["둘째 구역 문단"]], compressed=False)
 
