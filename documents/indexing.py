@@ -34,7 +34,7 @@ def replace_chunks(document, drafts: list[ChunkDraft], *, embeddings: list[list[
     ]
     with transaction.atomic():
         DocumentChunk.objects.filter(document=document).delete()
-        created = DocumentChunk.objects.bulk_create(chunks)
+        created = DocumentChunk.objects.bulk_create(chunks, batch_size=500)
         with connection.cursor() as cursor:
             cursor.executemany(
                 "UPDATE documents_documentchunk SET search_vector = to_tsvector('simple', %s) WHERE id = %s",

@@ -38,7 +38,8 @@ class DocumentQuerySet(models.QuerySet):
         """Documents `user` may see: the one access rule, applied in SQL on every path.
 
         Superusers see everything. Others see documents at or below their access level that are
-        either for everyone (no department) or for their own department.
+        either for everyone (no department) or for their own department, and the documents they
+        uploaded themselves (an uploader can always check and fix what they sent).
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -47,7 +48,7 @@ class DocumentQuerySet(models.QuerySet):
         department_rule = Q(department__isnull=True)
         if user.department_id is not None:
             department_rule |= Q(department_id=user.department_id)
-        return self.filter(department_rule, access_level__lte=user.access_level)
+        return self.filter(Q(department_rule, access_level__lte=user.access_level) | Q(uploaded_by=user))
 
     def searchable(self, *, include_drafts: bool = False):
         """Approved and unexpired (drafts too when asked), and fully processed."""
@@ -89,6 +90,10 @@ class Document(models.Model):
     # {"extract": {"started": iso, "finished": iso}, ...}: the timeline shown in the admin.
     stage_timeline = models.JSONField(_("단계 기록"), default=dict, blank=True)
     error = models.TextField(_("오류"), blank=True, default="")
+    # The background job currently responsible for this document, and how many times processing
+    # was started: the watchdog uses both to requeue a job whose worker died, a bounded number of times.
+    task_id = models.CharField(_("작업 ID"), max_length=64, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(_("처리 시도 횟수"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("업로드한 사용자"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="uploaded_documents")
     created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True, db_index=True)

@@ -199,3 +199,21 @@ LOGGING = {
 EMBEDDING_PROVIDER = env.str("EMBEDDING_PROVIDER", default="e5")
 EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
 EMBEDDING_DIMENSIONS = env.int("EMBEDDING_DIMENSIONS", default=384)
+# OpenAI-compatible /v1/embeddings server (EMBEDDING_PROVIDER=openai): base URL ending in /v1, optional key.
+EMBEDDING_BASE_URL = env.str("EMBEDDING_BASE_URL", default="")
+EMBEDDING_API_KEY = env.str("EMBEDDING_API_KEY", default="")
+EMBEDDING_TIMEOUT_SECONDS = env.float("EMBEDDING_TIMEOUT_SECONDS", default=60.0)
+# Uploads: larger files get 413; Django keeps uploads over 2.5 MB in a temporary file, not in memory.
+DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50)
+DOCUMENT_MAX_UNCOMPRESSED_MB = env.int("DOCUMENT_MAX_UNCOMPRESSED_MB", default=300)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # non-file form fields only
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Passages of about this many characters, one sentence of overlap.
+CHUNK_TARGET_CHARS = env.int("CHUNK_TARGET_CHARS", default=500)
+EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
+# Watchdog: a document queued or in one stage longer than this is requeued, at most this many times.
+DOCUMENT_STALE_MINUTES = env.int("DOCUMENT_STALE_MINUTES", default=30)
+DOCUMENT_MAX_ATTEMPTS = env.int("DOCUMENT_MAX_ATTEMPTS", default=3)
+if AWS_STORAGE_BUCKET_NAME:
+    # Presigned download URLs in Signature V4 (MinIO and every AWS region accept it; V2 is deprecated).
+    AWS_S3_SIGNATURE_VERSION = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")

@@ -1,0 +1,63 @@
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Department, User
+from config.exceptions import DomainError
+from documents import services
+from documents.errors import DuplicateDocument
+from documents.models import Document, ProcessingStatus
+
+
+class Command(BaseCommand):
+    help = "Bulk-ingest every file under DIR (recursively): duplicates are skipped, refusals summarised."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory")
+        parser.add_argument("--access-level", type=int, default=1, choices=[1, 2, 3])
+        parser.add_argument("--department", help="department code (e.g. CARDIO); none = every department")
+        parser.add_argument("--uploader", help="e-mail of the user recorded as uploader")
+        parser.add_argument("--sync", action="store_true",
+                            help="process each file now instead of queueing it for the worker")
+
+    def handle(self, directory, access_level, department, uploader, sync, **options):
+        from tqdm import tqdm
+
+        root = Path(directory)
+        if not root.is_dir():
+            raise CommandError(f"{root} is not a directory")
+        department_obj = Department.objects.filter(code=department).first() if department else None
+        if department and department_obj is None:
+            raise CommandError(f"unknown department code {department!r}")
+        user = User.objects.filter(email__iexact=uploader).first() if uploader else None
+        if uploader and user is None:
+            raise CommandError(f"unknown user {uploader!r}")
+
+        paths = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+        created, skipped, refused = [], [], []
+        for path in tqdm(paths, desc="import", unit="file", disable=options["verbosity"] == 0):
+            try:
+                with path.open("rb") as handle:
+                    document = services.document_create(
+                        uploaded_by=user, file=File(handle, name=path.name), access_level=access_level,
+                        department=department_obj, metadata={"imported_from": str(path.relative_to(root))},
+                        enqueue=not sync)
+                created.append(document.pk)
+                if sync:
+                    from documents.pipeline import run_pipeline
+
+                    run_pipeline(document.pk)
+            except DuplicateDocument as exc:
+                skipped.append((path, exc.extra.get("existing", {}).get("title", "")))
+            except DomainError as exc:
+                refused.append((path, str(exc.message)))
+        failed = Document.objects.filter(pk__in=created, status=ProcessingStatus.FAILED)
+        self.stdout.write(f"{len(paths)} files: {len(created)} imported, {len(skipped)} duplicates skipped, "
+                          f"{len(refused)} refused, {failed.count()} failed in processing")
+        for path, reason in refused:
+            self.stdout.write(f"  refused  {path}: {reason}")
+        for document in failed:
+            self.stdout.write(f"  failed   {document.source}: {document.error}")
+        for path, title in skipped:
+            self.stdout.write(f"  skipped  {path} (same file as ‘{title}’)")

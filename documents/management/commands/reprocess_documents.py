@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from documents import services
+from documents.models import Document, ProcessingStatus
+
+
+class Command(BaseCommand):
+    help = "Queue documents for processing again (all, or those with --status failed, ...)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--status", choices=ProcessingStatus.values, help="only documents in this status")
+        parser.add_argument("--sync", action="store_true", help="process now instead of queueing for the worker")
+
+    def handle(self, status, sync, **options):
+        documents = Document.objects.order_by("created_at")
+        if status:
+            documents = documents.filter(status=status)
+        count = 0
+        for document in documents.iterator():
+            services.document_reprocess(document=document, enqueue=not sync)
+            if sync:
+                from documents.pipeline import run_pipeline
+
+                run_pipeline(document.pk)
+            count += 1
+        verb = "processed" if sync else "queued"
+        self.stdout.write(f"{count} documents {verb} again")

@@ -1,0 +1,34 @@
+"""Links from a document to sales entities (customers, products, interactions, sales records).
+
+The sales models live in another app. The API, filters and admin ask `relation_fields()` which of the
+four many-to-many fields exist on Document, so adding the fields (and their migration) is all it takes
+to switch the relations on everywhere; until then they are simply absent.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+# Document field -> (query parameter, label)
+RELATIONS = {
+    "customers": ("customer", _("관련 거래처")),
+    "products": ("product", _("관련 제품")),
+    "interactions": ("interaction", _("관련 영업활동")),
+    "sales_records": ("sales_record", _("관련 판매실적")),
+}
+
+
+def relation_fields() -> list[str]:
+    from documents.models import Document
+
+    present = {field.name for field in Document._meta.get_fields()}
+    return [name for name in RELATIONS if name in present]
+
+
+def related_queryset(field_name: str, user=None):
+    """The objects `user` may link or filter by: the related model's visible_to(user) when it has one."""
+    from documents.models import Document
+
+    manager = Document._meta.get_field(field_name).related_model._default_manager
+    queryset = manager.all()
+    if user is not None and hasattr(queryset, "visible_to"):
+        queryset = queryset.visible_to(user)
+    return queryset
