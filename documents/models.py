@@ -96,6 +96,14 @@ class Document(models.Model):
     attempts = models.PositiveSmallIntegerField(_("처리 시도 횟수"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("업로드한 사용자"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="uploaded_documents")
+    customers = models.ManyToManyField("sales.Customer", verbose_name=_("관련 거래처"), blank=True,
+                                       related_name="documents")
+    products = models.ManyToManyField("sales.Product", verbose_name=_("관련 제품"), blank=True,
+                                      related_name="documents")
+    interactions = models.ManyToManyField("sales.Interaction", verbose_name=_("관련 영업활동"), blank=True,
+                                          related_name="documents")
+    sales_records = models.ManyToManyField("sales.SalesRecord", verbose_name=_("관련 판매실적"), blank=True,
+                                           related_name="documents")
     created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
 
