@@ -199,3 +199,19 @@ LOGGING = {
 EMBEDDING_PROVIDER = env.str("EMBEDDING_PROVIDER", default="e5")
 EMBEDDING_MODEL = env.str("EMBEDDING_MODEL", default="")
 EMBEDDING_DIMENSIONS = env.int("EMBEDDING_DIMENSIONS", default=384)
+
+# --- Chat -----------------------------------------------------------------------------------
+# LLM_PROVIDER: "extractive" (no model; quotes the retrieved passages) or "openai" (any
+# OpenAI-compatible chat-completions server: vLLM, Ollama, OpenAI). LLM_BASE_URL ends with /v1.
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="extractive")
+LLM_BASE_URL = env.str("LLM_BASE_URL", default="")
+LLM_MODEL = env.str("LLM_MODEL", default="")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=20.0)
+LLM_MAX_SECONDS = env.float("LLM_MAX_SECONDS", default=90.0)
+LLM_MAX_TOKENS = env.int("LLM_MAX_TOKENS", default=800)
+CHAT_TOP_K = env.int("CHAT_TOP_K", default=6)
+CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=2000)
+CHAT_HISTORY_TURNS = env.int("CHAT_HISTORY_TURNS", default=3)
+CHAT_MIN_SIMILARITY = env.float("CHAT_MIN_SIMILARITY", default=0.9)
+CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=365)
