@@ -1,0 +1,190 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+
+from sales import resources, selectors, services
+from sales.models import (
+    Assignment,
+    Contact,
+    Customer,
+    CustomerMonthlyPerformance,
+    Employee,
+    Interaction,
+    Product,
+    SalesRecord,
+)
+
+
+class VisibleToMixin:
+    """Non-superusers see in the admin exactly what `visible_to` gives them in the API.
+
+    Files are imported only by superusers and staff allowed to add the model (sales operations).
+    """
+
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset & self.model.objects.visible_to(request.user)
+
+    def has_import_permission(self, request):
+        return request.user.is_superuser or self.has_add_permission(request)
+
+
+class ImportExportVisibleAdmin(VisibleToMixin, ImportExportMixin, admin.ModelAdmin):
+    pass
+
+
+@admin.register(Employee)
+class EmployeeAdmin(ImportExportVisibleAdmin):
+    resource_classes = [resources.EmployeeResource]
+    list_display = ["employee_no", "name", "department", "position", "manager", "region", "territory", "is_active",
+                    "user"]
+    list_filter = ["department", "position", "region", "is_active"]
+    list_select_related = ["department", "manager", "user"]
+    search_fields = ["employee_no", "name", "territory", "user__email"]
+    autocomplete_fields = ["department", "manager", "user"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "title", "specialty", "phone", "email", "is_active"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["employee", "start_date", "end_date", "is_primary"]
+    autocomplete_fields = ["employee"]
+    ordering = ["-start_date"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("employee")
+
+
+class RecentInteractionInline(admin.TabularInline):
+    """The ten latest activities, read-only (log new ones under 영업 활동)."""
+
+    model = Interaction
+    verbose_name_plural = _("최근 영업 활동")
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["occurred_at", "interaction_type", "employee", "contact", "summary", "next_action_due"]
+    readonly_fields = fields
+
+    def recent_for(self, request, customer):
+        queryset = Interaction.objects.filter(customer=customer)
+        if not request.user.is_superuser:
+            queryset = queryset & Interaction.objects.visible_to(request.user)
+        latest = queryset.order_by("-occurred_at", "-id").values("pk")[:10]
+        return Interaction.objects.filter(pk__in=latest).select_related("employee", "contact", "customer")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(ImportExportVisibleAdmin):
+    resource_classes = [resources.CustomerResource]
+    list_display = ["code", "name", "customer_type", "region", "specialty", "phone", "is_active"]
+    list_filter = ["customer_type", "region", "is_active"]
+    search_fields = ["code", "name", "business_registration_number"]
+    inlines = [ContactInline, AssignmentInline, RecentInteractionInline]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, RecentInteractionInline) and obj is not None and obj.pk:
+            kwargs["queryset"] = inline.recent_for(request, obj)
+        return kwargs
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        customer = self.get_object(request, object_id)
+        if customer is not None:
+            figures = selectors.customer_monthly_figures(customer=customer)
+            extra_context = {**(extra_context or {}), "performance_chart": selectors.performance_chart(figures)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Contact)
+class ContactAdmin(VisibleToMixin, admin.ModelAdmin):
+    list_display = ["name", "title", "specialty", "customer", "phone", "is_active"]
+    list_filter = ["is_active", "customer__customer_type"]
+    list_select_related = ["customer"]
+    search_fields = ["name", "specialty", "customer__name"]
+    autocomplete_fields = ["customer"]
+
+
+@admin.register(Product)
+class ProductAdmin(ImportExportVisibleAdmin):
+    resource_classes = [resources.ProductResource]
+    list_display = ["code", "name", "name_en", "ingredient", "strength", "dosage_form", "therapeutic_area",
+                    "unit_price", "edi_code", "is_active"]
+    list_filter = ["therapeutic_area", "dosage_form", "is_active"]
+    search_fields = ["code", "name", "name_en", "ingredient", "ingredient_en", "edi_code"]
+    date_hierarchy = "launch_date"
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(VisibleToMixin, admin.ModelAdmin):
+    list_display = ["employee", "customer", "start_date", "end_date", "is_primary"]
+    list_filter = ["is_primary", "employee__department"]
+    list_select_related = ["employee", "customer"]
+    search_fields = ["employee__name", "employee__employee_no", "customer__name", "customer__code"]
+    autocomplete_fields = ["employee", "customer"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(Interaction)
+class InteractionAdmin(VisibleToMixin, admin.ModelAdmin):
+    list_display = ["occurred_at", "interaction_type", "employee", "customer", "contact", "next_action_due"]
+    list_filter = ["interaction_type", "employee__department", "customer__customer_type"]
+    list_select_related = ["employee", "customer", "contact"]
+    search_fields = ["customer__name", "customer__code", "employee__name", "summary"]
+    autocomplete_fields = ["employee", "customer", "contact", "products"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(SalesRecord)
+class SalesRecordAdmin(ImportExportVisibleAdmin):
+    resource_classes = [resources.SalesRecordResource]
+    list_display = ["sale_date", "customer", "product", "employee", "quantity", "unit_price", "amount"]
+    list_filter = ["employee__department", "product__therapeutic_area", "customer__customer_type",
+                   "customer__region"]
+    list_select_related = ["customer", "product", "employee"]
+    search_fields = ["customer__code", "customer__name", "product__code", "product__name", "employee__employee_no"]
+    autocomplete_fields = ["employee", "customer", "product"]
+    date_hierarchy = "sale_date"
+    list_per_page = 50
+
+
+@admin.register(CustomerMonthlyPerformance)
+class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
+    list_display = ["month", "customer", "total_amount", "total_quantity", "sales_count", "interaction_count"]
+    list_filter = ["customer__customer_type", "customer__region"]
+    list_select_related = ["customer"]
+    search_fields = ["customer__name", "customer__code"]
+    date_hierarchy = "month"
+    actions = ["refresh"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("월별 실적 새로 고침 (전체)"), permissions=["view"])
+    def refresh(self, request, queryset):
+        seconds = services.performance_refresh()
+        self.message_user(request, _("월별 실적을 새로 고쳤습니다 (%.1f초).") % seconds, messages.SUCCESS)

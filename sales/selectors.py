@@ -1,0 +1,68 @@
+"""Reads that need more than one queryset call."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from sales.models import Customer, CustomerMonthlyPerformance
+
+
+@dataclass(frozen=True)
+class MonthFigure:
+    month: datetime.date
+    total_amount: Decimal
+    total_quantity: int
+    sales_count: int
+    interaction_count: int
+
+
+def _month_start(day: datetime.date, back: int = 0) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def customer_monthly_figures(*, customer: Customer, months: int = 12,
+                             today: datetime.date | None = None) -> list[MonthFigure]:
+    """The customer's last `months` calendar months (this one included), oldest first, empty months as zero."""
+    today = today or timezone.localdate()
+    first = _month_start(today, months - 1)
+    rows = {
+        row.month: row
+        for row in CustomerMonthlyPerformance.objects.filter(customer=customer, month__gte=first)
+    }
+    figures = []
+    for back in range(months - 1, -1, -1):
+        month = _month_start(today, back)
+        row = rows.get(month)
+        figures.append(MonthFigure(
+            month=month,
+            total_amount=row.total_amount if row else Decimal(0),
+            total_quantity=row.total_quantity if row else 0,
+            sales_count=row.sales_count if row else 0,
+            interaction_count=row.interaction_count if row else 0,
+        ))
+    return figures
+
+
+def performance_chart(figures: list[MonthFigure], *, width: int = 600, height: int = 160) -> dict:
+    """Geometry of a bar chart (amount per month) for the admin's inline SVG."""
+    top, bottom = 16, 24
+    plot_height = height - top - bottom
+    peak = max((f.total_amount for f in figures), default=Decimal(0))
+    slot = width / max(len(figures), 1)
+    bars = []
+    for i, figure in enumerate(figures):
+        bar_height = float(figure.total_amount / peak * plot_height) if peak else 0.0
+        bars.append({
+            "x": round(i * slot + slot * 0.15, 1),
+            "y": round(top + plot_height - bar_height, 1),
+            "width": round(slot * 0.7, 1),
+            "height": round(bar_height, 1),
+            "label_x": round(i * slot + slot / 2, 1),
+            "label": figure.month.strftime("%y.%m"),
+            "figure": figure,
+        })
+    return {"width": width, "height": height, "baseline": top + plot_height, "bars": bars, "peak": peak,
+            "total": sum((f.total_amount for f in figures), Decimal(0))}
