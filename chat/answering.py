@@ -19,7 +19,7 @@ from chat.citations import CitationFilter
 from chat.condense import condense_rule_based
 from chat.models import ChatMessage, Outcome, Role, TraceLog
 from chat.providers import NO_ANSWER, ExtractiveProvider, LLMUnavailable, Source, get_provider
-from chat.text import content_nouns
+from chat.text import content_nouns, shared_nouns
 from chat.traces import record_trace, traced
 
 FALLBACK_NOTICE = "\n\n(답변 생성 서버의 응답이 끊겨, 아래는 문서에서 바로 발췌한 답변입니다.)\n"
@@ -39,7 +39,7 @@ def is_relevant(hit, query_nouns: set[str]) -> bool:
     included) or is semantically very close; otherwise the answer says nothing was found."""
     if hit.dense_score is not None and hit.dense_score >= settings.CHAT_MIN_SIMILARITY:
         return True
-    return bool(query_nouns & content_nouns(f"{hit.document_title} {hit.text}"))
+    return bool(shared_nouns(query_nouns, f"{hit.document_title} {hit.text}"))
 
 
 def _passage_source(n: int, hit) -> Source:

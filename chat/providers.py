@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from chat.condense import condense_rule_based
-from chat.text import content_nouns
+from chat.text import ATTRIBUTE_NOUNS, content_nouns, shared_nouns
 
 NO_ANSWER = ("볼 수 있는 문서와 영업 기록에서 이 질문에 답할 내용을 찾지 못했습니다. "
              "추측으로 답하지 않겠습니다. 제품명이나 거래처명을 넣어 다시 질문해 주세요.")
@@ -91,24 +91,32 @@ def compose_extractive(query: str, sources: list[Source]) -> str:
     candidates, seen = [], set()
     passages = [source for source in sources if source.kind == "passage"]
     for rank, source in enumerate(passages):
-        context = query_nouns & content_nouns(f"{source.title} {source.text}")
+        context = shared_nouns(query_nouns, f"{source.title} {source.text}")
         for sentence in split_sentences(source.text):
             text = " ".join(sentence.text.split())
-            own = query_nouns & content_nouns(text)
+            own = shared_nouns(query_nouns, text)
             if not own or text in seen:
                 continue
             seen.add(text)
-            candidates.append((len(own) + len(context), rank, sentence.start, text, source.n))
+            candidates.append((len(own) + len(context), rank, sentence.start, text, source.n, own))
+    if crm:  # a question about a customer: only passages that share a subject, not just "방문" or "매출"
+        candidates = [c for c in candidates if c[5] - ATTRIBUTE_NOUNS]
     if not candidates and passages and not crm:
         first = split_sentences(passages[0].text)
         if first:
-            candidates.append((1, 0, 0, " ".join(first[0].text.split()), passages[0].n))
+            candidates.append((1, 0, 0, " ".join(first[0].text.split()), passages[0].n, set()))
     if candidates:
         best = max(candidate[0] for candidate in candidates)
         chosen = sorted((c for c in candidates if c[0] >= best * 0.75), key=lambda c: (-c[0], c[1], c[2]))
         chosen = sorted(chosen[:MAX_SENTENCES], key=lambda c: (c[1], c[2]))
-        lines.append("문서에 따르면 다음과 같습니다.")
-        lines += [f"- {text} [{n}]" for _score, _rank, _start, text, n in chosen]
+        asked = sorted(query_nouns & ATTRIBUTE_NOUNS)
+        covered = set().union(*(c[5] for c in chosen))
+        if asked and not covered & set(asked):
+            lines.append(f"볼 수 있는 문서에서 '{', '.join(asked)}'에 대한 내용은 찾지 못했습니다. "
+                         "관련 문서의 내용은 다음과 같습니다.")
+        else:
+            lines.append("문서에 따르면 다음과 같습니다.")
+        lines += [f"- {c[3]} [{c[4]}]" for c in chosen]
     return "\n".join(lines) if lines else NO_ANSWER
 
 

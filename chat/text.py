@@ -75,3 +75,14 @@ def demonstrative_spans(text: str) -> list[tuple[int, int]]:
         elif form == "해당" or (token.tag == "IC" and form == "저"):
             spans.append((token.start, token.end))
     return spans
+
+
+def shared_nouns(query_nouns: set[str], text: str) -> set[str]:
+    """The query's nouns found in `text`, as a morpheme or written out (Kiwi sometimes splits unknown
+    product names differently in different contexts: "리피토" vs "리피"+"토")."""
+    if not query_nouns or not text:
+        return set()
+    folded = text.casefold()
+    found = {noun for noun in query_nouns if len(noun) >= 2 and noun in folded}
+    missing = query_nouns - found
+    return found | (missing & content_nouns(text)) if missing else found

@@ -135,3 +135,12 @@ def test_another_user_cannot_rate_my_answer(client_for, lipitor_docs):
 
     assert response.status_code == 404
     assert ChatMessage.objects.get(pk=answer_id).rating is None
+
+
+def test_answer_says_when_the_asked_attribute_is_not_in_the_documents(auth_client, lipitor_docs):
+    session = session_create(owner=auth_client.user)
+
+    answer = ask(auth_client, session, "리피토 부작용은?").json()["assistant_message"]
+
+    assert answer["content"].startswith("볼 수 있는 문서에서 '부작용'에 대한 내용은 찾지 못했습니다.")
+    assert "노바스크" not in answer["content"]
