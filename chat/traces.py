@@ -17,7 +17,7 @@ def record_trace(*, step: str, outcome: str = Outcome.OK, duration_ms: int | flo
     try:
         with transaction.atomic():
             return TraceLog.objects.create(
-                step=step[:50], outcome=outcome, duration_ms=max(0, int(duration_ms)), error=str(error or ""),
+                step=step[:50], outcome=outcome, duration_ms=max(0, round(duration_ms)), error=str(error or ""),
                 request_id=str(request_id or "")[:64], message=message, detail=detail or {},
             )
     except Exception:  # noqa: BLE001 - tracing must not take the traced job down with it
