@@ -25,6 +25,12 @@ class FakeLLMServer:
             def log_message(self, *args):
                 pass
 
+            def do_GET(self):
+                if server.mode == "error":
+                    self._send(500, "application/json", b'{}')
+                    return
+                self._send(200, "application/json", b'{"object": "list", "data": [{"id": "test-double-model"}]}')
+
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})

@@ -68,3 +68,15 @@ def test_messages_are_listed_in_order_with_their_sources(auth_client):
 
 def test_session_list_needs_authentication(api_client):
     assert api_client.get("/api/chat/sessions/").status_code in (401, 403)
+
+
+def test_session_and_message_lists_take_a_fixed_number_of_queries(auth_client, django_assert_max_num_queries):
+    sessions = [session_create(owner=auth_client.user, title=f"대화 {i}") for i in range(5)]
+    for i in range(5):
+        exchange_store(session=sessions[0], question=f"질문 {i}", search_query="", answer="답", sources=[],
+                       request_id=f"r{i}", provider="extractive", model="", latency_ms=1)
+
+    with django_assert_max_num_queries(3):
+        assert len(auth_client.get("/api/chat/sessions/").json()["results"]) == 5
+    with django_assert_max_num_queries(4):
+        assert len(auth_client.get(f"/api/chat/sessions/{sessions[0].id}/messages/").json()["results"]) == 10
