@@ -136,9 +136,10 @@ def answer_events(*, session, user, question: str, request_id: str = "") -> Iter
             yield "delta", {"text": tail}
 
     record_trace(step="check_citations", request_id=request_id,
-                 outcome=Outcome.OK if not citation_filter.removed else Outcome.FALLBACK,
-                 detail={"removed": citation_filter.removed, "cited": citation_filter.cited,
-                         "valid": len(sources)})
+                 error=f"removed {citation_filter.removed} citation(s) to sources not given: {citation_filter.invalid}"
+                 if citation_filter.removed else "",
+                 detail={"removed": citation_filter.removed, "invalid": citation_filter.invalid,
+                         "cited": citation_filter.cited, "sources": len(sources)})
     latency_ms = round((time.perf_counter() - started) * 1000)
     with traced("store", request_id=request_id):
         question_message, answer_message = services.exchange_store(

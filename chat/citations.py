@@ -16,6 +16,7 @@ class CitationFilter:
     def __init__(self, valid_numbers):
         self.valid = set(valid_numbers)
         self.removed = 0
+        self.invalid: list[int] = []
         self.cited: list[int] = []
         self._buffer = ""
 
@@ -28,6 +29,7 @@ class CitationFilter:
                     kept.append(number)
             else:
                 self.removed += 1
+                self.invalid.append(number)
         for number in kept:
             if number not in self.cited:
                 self.cited.append(number)

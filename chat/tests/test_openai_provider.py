@@ -49,7 +49,8 @@ def test_llm_citation_to_a_passage_that_was_not_retrieved_is_removed_and_counted
 
     assert answer["content"] == "시작 용량은 10mg입니다 [1]. 근거 없는 주장 ."
     check = trace(answer, "check_citations")
-    assert check.detail["removed"] == 1 and check.detail["cited"] == [1]
+    assert check.detail["removed"] == 1 and check.detail["invalid"] == [42] and check.detail["cited"] == [1]
+    assert "[42]" in check.error
     assert [s["cited"] for s in answer["sources"] if s["n"] == 1] == [True]
 
 
