@@ -59,9 +59,9 @@ def source_records(sources: list[Source], cited: list[int]) -> list[dict]:
     return [{"n": s.n, "kind": s.kind, "cited": s.n in cited, **s.data} for s in sources]
 
 
-def answer_events(*, session, user, question: str, request_id: str = "") -> Iterator[tuple[str, object]]:
+def answer_events(*, session, user, question: str) -> Iterator[tuple[str, object]]:
     question = services.validate_question(question)
-    request_id = request_id or uuid.uuid4().hex
+    request_id = uuid.uuid4().hex
     started = time.perf_counter()
     provider = get_provider()
     llm_usable = not isinstance(provider, ExtractiveProvider)
@@ -110,6 +110,8 @@ def answer_events(*, session, user, question: str, request_id: str = "") -> Iter
                     if checked:
                         parts.append(checked)
                         yield "delta", {"text": checked}
+                if not "".join(parts).strip() and not citation_filter.finish().strip():
+                    raise LLMUnavailable("the model returned an empty answer")
                 pieces, used_provider, used_model = [], generation.provider, generation.model
             except LLMUnavailable as exc:
                 citation_filter.discard_pending()
@@ -117,7 +119,7 @@ def answer_events(*, session, user, question: str, request_id: str = "") -> Iter
                 step.detail["fallback"] = "extractive"
                 generation = ExtractiveProvider().generate(question=question, search_query=search_query,
                                                            sources=sources)
-                pieces = ([FALLBACK_NOTICE] if parts else []) + list(generation)
+                pieces = ([FALLBACK_NOTICE] if "".join(parts).strip() else []) + list(generation)
                 used_provider, used_model = "extractive", ""
         else:
             if provider.name != "extractive":
@@ -153,9 +155,9 @@ def answer_events(*, session, user, question: str, request_id: str = "") -> Iter
     yield "done", {"question": question_message, "answer": answer_message}
 
 
-def answer(*, session, user, question: str, request_id: str = "") -> tuple[ChatMessage, ChatMessage]:
+def answer(*, session, user, question: str) -> tuple[ChatMessage, ChatMessage]:
     """The non-streaming path: the same events, consumed here."""
-    for event, payload in answer_events(session=session, user=user, question=question, request_id=request_id):
+    for event, payload in answer_events(session=session, user=user, question=question):
         if event == "done":
             return payload["question"], payload["answer"]
     raise RuntimeError("answering ended without storing the exchange")

@@ -71,16 +71,13 @@ class ChatSessionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
         serializer = QuestionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         question = services.validate_question(serializer.validated_data["content"])
-        request_id = request.headers.get("X-Request-ID", "")[:64]
         if request.query_params.get("stream") in ("1", "true"):
-            events = answering.answer_events(session=session, user=request.user, question=question,
-                                             request_id=request_id)
+            events = answering.answer_events(session=session, user=request.user, question=question)
             response = StreamingHttpResponse(self._stream(events), content_type="text/event-stream; charset=utf-8")
             response["Cache-Control"] = "no-cache"
             response["X-Accel-Buffering"] = "no"
             return response
-        question_message, answer_message = answering.answer(session=session, user=request.user, question=question,
-                                                            request_id=request_id)
+        question_message, answer_message = answering.answer(session=session, user=request.user, question=question)
         return Response({"user_message": ChatMessageSerializer(question_message).data,
                          "assistant_message": ChatMessageSerializer(answer_message).data},
                         status=status.HTTP_201_CREATED)

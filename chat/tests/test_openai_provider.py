@@ -67,6 +67,16 @@ def test_follow_up_is_condensed_by_the_llm_before_retrieval(auth_client, lipitor
     assert trace(answer["assistant_message"], "condense").outcome == Outcome.OK
 
 
+def test_empty_llm_answer_falls_back_to_extractive(auth_client, lipitor_docs, llm):
+    llm.answer_pieces = ["[7]", " "]
+    session = session_create(owner=auth_client.user)
+
+    answer = ask(auth_client, session, "리피토 시작 용량은?").json()["assistant_message"]
+
+    assert "10mg" in answer["content"] and answer["provider"] == "extractive"
+    assert "empty answer" in trace(answer, "generate").error
+
+
 @pytest.mark.parametrize("mode", ["error", "slow", "garbage"])
 def test_failing_llm_falls_back_to_extractive_and_the_user_still_gets_an_answer(
         auth_client, lipitor_docs, llm, settings, mode):
