@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 
 from sales import resources, selectors, services
 from sales.models import (
@@ -15,7 +18,22 @@ from sales.models import (
 )
 
 
-class VisibleToMixin:
+class ScopedChoicesMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Choices (and what a posted form accepts) are limited to what the user may see."""
+        related = db_field.related_model.objects
+        if not request.user.is_superuser and hasattr(related, "visible_to"):
+            kwargs.setdefault("queryset", related.visible_to(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related = db_field.related_model.objects
+        if not request.user.is_superuser and hasattr(related, "visible_to"):
+            kwargs.setdefault("queryset", related.visible_to(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class VisibleToMixin(ScopedChoicesMixin):
     """Non-superusers see in the admin exactly what `visible_to` gives them in the API.
 
     Files are imported only by superusers and staff allowed to add the model (sales operations).
@@ -34,7 +52,8 @@ class VisibleToMixin:
 
 
 class ImportExportVisibleAdmin(VisibleToMixin, ImportExportMixin, admin.ModelAdmin):
-    pass
+    import_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = [base_formats.CSV, base_formats.XLSX]
 
 
 @admin.register(Employee)
@@ -48,13 +67,13 @@ class EmployeeAdmin(ImportExportVisibleAdmin):
     autocomplete_fields = ["department", "manager", "user"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(ScopedChoicesMixin, admin.TabularInline):
     model = Contact
     extra = 0
     fields = ["name", "title", "specialty", "phone", "email", "is_active"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ScopedChoicesMixin, admin.TabularInline):
     model = Assignment
     extra = 0
     fields = ["employee", "start_date", "end_date", "is_primary"]
@@ -91,8 +110,21 @@ class RecentInteractionInline(admin.TabularInline):
         return False
 
 
+class CustomerAdminForm(forms.ModelForm):
+    business_registration_number = forms.CharField(
+        label=_("사업자등록번호"), max_length=12, required=False, help_text=_("예: 220-81-62517 (하이픈은 빼고 저장)"))
+
+    class Meta:
+        model = Customer
+        fields = "__all__"
+
+    def clean_business_registration_number(self):
+        return services.normalize_business_registration_number(self.cleaned_data["business_registration_number"])
+
+
 @admin.register(Customer)
 class CustomerAdmin(ImportExportVisibleAdmin):
+    form = CustomerAdminForm
     resource_classes = [resources.CustomerResource]
     list_display = ["code", "name", "customer_type", "region", "specialty", "phone", "is_active"]
     list_filter = ["customer_type", "region", "is_active"]
@@ -160,10 +192,40 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
     list_filter = ["employee__department", "product__therapeutic_area", "customer__customer_type",
                    "customer__region"]
     list_select_related = ["customer", "product", "employee"]
-    search_fields = ["customer__code", "customer__name", "product__code", "product__name", "employee__employee_no"]
+    search_fields = ["customer__name"]  # see get_search_results: customer, product or employee name or code
     autocomplete_fields = ["employee", "customer", "product"]
     date_hierarchy = "sale_date"
     list_per_page = 50
+    fields = ["sale_date", "employee", "customer", "product", "quantity", "unit_price", "amount"]
+    readonly_fields = ["amount"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "unit_price" in form.base_fields:
+            form.base_fields["unit_price"].required = False
+            form.base_fields["unit_price"].help_text = _("비워 두면 제품 단가를 씁니다. 금액은 수량 × 단가로 계산됩니다.")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        services.sales_record_save(record=obj)
+
+    SEARCH_MATCH_LIMIT = 1000
+
+    def get_search_results(self, request, queryset, search_term):
+        """Look the term up in the small tables first, then filter sales by ids (index scans, no join + LIKE
+        over every sales row)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        limit = self.SEARCH_MATCH_LIMIT
+        customers = list(Customer.objects.filter(Q(code__iexact=term) | Q(name__icontains=term))
+                         .values_list("pk", flat=True)[:limit])
+        products = list(Product.objects.filter(Q(code__iexact=term) | Q(name__icontains=term)
+                                               | Q(ingredient__icontains=term)).values_list("pk", flat=True)[:limit])
+        employees = list(Employee.objects.filter(Q(employee_no__iexact=term) | Q(name__icontains=term))
+                         .values_list("pk", flat=True)[:limit])
+        match = Q(customer_id__in=customers) | Q(product_id__in=products) | Q(employee_id__in=employees)
+        return queryset.filter(match), False
 
 
 @admin.register(CustomerMonthlyPerformance)
@@ -184,7 +246,10 @@ class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("월별 실적 새로 고침 (전체)"), permissions=["view"])
+    def has_refresh_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("월별 실적 새로 고침 (전체)"), permissions=["refresh"])
     def refresh(self, request, queryset):
         seconds = services.performance_refresh()
         self.message_user(request, _("월별 실적을 새로 고쳤습니다 (%.1f초).") % seconds, messages.SUCCESS)

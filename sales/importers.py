@@ -130,7 +130,11 @@ def _parse_date(value) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     text = _text(value)
-    for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d"):
+    try:
+        return datetime.date.fromisoformat(text)  # fast path: 2025-03-31 (and 20250331)
+    except ValueError:
+        pass
+    for fmt in ("%Y/%m/%d", "%Y.%m.%d"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
@@ -191,6 +195,7 @@ def import_sales_records(path: Path | str, *, encoding: str = "utf-8-sig", batch
     customers = dict(Customer.objects.values_list("code", "id"))
     products = {code: (pk, price) for code, pk, price in Product.objects.values_list("code", "id", "unit_price")}
 
+    labels = {"employee_no": _("사번"), "customer_code": _("거래처 코드"), "product_code": _("제품 코드")}
     error_count, read, batch = 0, 0, []
     with transaction.atomic():
         for number, raw in enumerate(rows, start=2):
@@ -209,19 +214,19 @@ def import_sales_records(path: Path | str, *, encoding: str = "utf-8-sig", batch
                 except ValueError as exc:
                     row_errors.append(RowError(number, column, str(exc)))
 
-            def lookup(column, table, label):
+            def lookup(column, table):
                 code = _text(cell(column))
                 if not code:
                     row_errors.append(RowError(number, column, _("값이 비어 있습니다.")))
                 elif code not in table:
                     row_errors.append(RowError(number, column, _("등록되지 않은 %(label)s입니다: %(code)s")
-                                               % {"label": label, "code": code}))
+                                               % {"label": labels[column], "code": code}))
                 return table.get(code)
 
             sale_date = parse("sale_date", _parse_date)
-            employee_id = lookup("employee_no", employees, _("사번"))
-            customer_id = lookup("customer_code", customers, _("거래처 코드"))
-            product = lookup("product_code", products, _("제품 코드"))
+            employee_id = lookup("employee_no", employees)
+            customer_id = lookup("customer_code", customers)
+            product = lookup("product_code", products)
             quantity = parse("quantity", _parse_quantity)
             unit_price = parse("unit_price", _parse_money) if _text(cell("unit_price")) else None
             if unit_price is None and product is not None and not _text(cell("unit_price")):

@@ -174,12 +174,13 @@ def interaction_update(*, actor, interaction: Interaction, products: Iterable[Pr
 
 # --- Sales records -------------------------------------------------------------------------------
 
-def sales_record_create(*, employee: Employee, customer: Customer, product: Product, sale_date: datetime.date,
-                        quantity: int, unit_price: Decimal | None = None) -> SalesRecord:
-    """One sale (staff and imports; reps do not key in sales). The amount is always quantity × unit price."""
-    price = product.unit_price if unit_price is None else Decimal(unit_price)
-    record = SalesRecord(employee=employee, customer=customer, product=product, sale_date=sale_date,
-                         quantity=quantity, unit_price=price, amount=(Decimal(quantity or 0) * price))
+def sales_record_save(*, record: SalesRecord) -> SalesRecord:
+    """Save a sale keyed in by staff (imports use COPY). The amount is always quantity × unit price; the unit
+    price defaults to the product's."""
+    if record.unit_price is None and record.product_id:
+        record.unit_price = record.product.unit_price
+    if record.quantity is not None and record.unit_price is not None:
+        record.amount = Decimal(record.quantity) * Decimal(record.unit_price)
     record.full_clean()
     with transaction.atomic():
         record.save()
