@@ -9,6 +9,8 @@ STOP_NOUNS = frozenset({
     "것", "수", "등", "때", "중", "약", "내용", "관련", "정보", "무엇", "뭐", "어떤", "경우", "부분", "대해", "대한",
     "알려", "설명", "질문", "답변", "자료", "문서", "좀", "거", "해당", "제품", "병원",
     "mg", "ml", "mcg", "g", "kg", "iu", "정", "회",
+    "얼마", "몇", "정도", "언제", "어디", "누구", "이유", "어느", "시작", "최대", "최소", "통상", "하루", "일반",
+    "요즘", "지금", "오늘", "어제", "이번", "지난", "다음",
 })
 # Attributes asked about an entity ("what is its dosage?"): a question made only of these needs the
 # entity of the previous turn.
