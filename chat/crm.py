@@ -14,6 +14,7 @@ from django.utils import timezone
 
 MAX_CUSTOMERS_PER_QUESTION = 2
 INTERACTIONS_IN_ANSWER = 5
+PRODUCTS_IN_ANSWER = 5
 BRIEF_MONTHS = 6
 DOCUMENTS_PER_PRODUCT = 2
 PRODUCTS_FOR_DOCUMENTS = 6
@@ -94,7 +95,7 @@ def question_facts(*, user, text: str) -> list[dict]:
             m.SalesRecord.objects.visible_to(user).filter(customer=customer, sale_date__gte=start, sale_date__lte=today)
             .values("product_id", "product__name")
             .annotate(amount=Sum("amount"), quantity=Sum("quantity"), records=Count("id"))
-            .order_by("-amount", "product__name")
+            .order_by("-amount", "product__name")[:PRODUCTS_IN_ANSWER]
         )
         for row in sales:
             facts.append({
