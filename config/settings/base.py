@@ -217,3 +217,20 @@ DOCUMENT_MAX_ATTEMPTS = env.int("DOCUMENT_MAX_ATTEMPTS", default=3)
 if AWS_STORAGE_BUCKET_NAME:
     # Presigned download URLs in Signature V4 (MinIO and every AWS region accept it; V2 is deprecated).
     AWS_S3_SIGNATURE_VERSION = env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4")
+
+# --- Chat -----------------------------------------------------------------------------------
+# LLM_PROVIDER: "extractive" (no model; quotes the retrieved passages) or "openai" (any
+# OpenAI-compatible chat-completions server: vLLM, Ollama, OpenAI). LLM_BASE_URL ends with /v1.
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="extractive")
+LLM_BASE_URL = env.str("LLM_BASE_URL", default="")
+LLM_MODEL = env.str("LLM_MODEL", default="")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=20.0)
+LLM_MAX_SECONDS = env.float("LLM_MAX_SECONDS", default=90.0)
+LLM_MAX_TOKENS = env.int("LLM_MAX_TOKENS", default=800)
+CHAT_TOP_K = env.int("CHAT_TOP_K", default=6)
+CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=2000)
+CHAT_HISTORY_TURNS = env.int("CHAT_HISTORY_TURNS", default=3)
+CHAT_MIN_SIMILARITY = env.float("CHAT_MIN_SIMILARITY", default=0.9)
+CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=365)
+READINESS_CHECKS = [*READINESS_CHECKS, "chat.health.check_llm"]
