@@ -167,9 +167,13 @@ def _leave(document: Document, stage: str, began: float, *, error: str = "") -> 
     _save(document, "stage_timeline")
 
 
-def _fail(document: Document, reason: str) -> None:
+def _fail(document: Document, stage: str, reason: str) -> None:
+    from chat.traces import record_trace  # system_trace_logs: one place for every job's errors
+
     document.status, document.error = ProcessingStatus.FAILED, reason
     _save(document, "status", "error")
+    record_trace(step="document_processing", outcome="error", error=str(reason),
+                 detail={"document_id": str(document.pk), "stage": stage, "title": document.title})
 
 
 def run_pipeline(document_id) -> str:
@@ -188,7 +192,7 @@ def run_pipeline(document_id) -> str:
             job = step(job)
         except ExtractionError as exc:
             _leave(document, stage, began, error=exc.reason)
-            _fail(document, exc.reason)
+            _fail(document, stage, exc.reason)
             return document.status
         except Exception as exc:
             logger.exception("document %s failed in stage %s", document.pk, stage)
@@ -196,7 +200,7 @@ def run_pipeline(document_id) -> str:
                        "잠시 뒤 다시 처리하고, 반복되면 관리자에게 알려 주세요.") % {
                 "stage": STAGE_LABELS[stage], "kind": type(exc).__name__, "detail": str(exc)[:300]}
             _leave(document, stage, began, error=reason)
-            _fail(document, reason)
+            _fail(document, stage, reason)
             return document.status
         _leave(document, stage, began)
     return document.status

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import SuperUserFactory, UserFactory
+from chat.models import TraceLog
 from documents.models import Document, DocumentChunk, ProcessingStatus
 from documents import filebuilders as builders
 
@@ -127,6 +128,9 @@ def test_encrypted_pdf_is_kept_as_failed_with_a_reason_and_can_be_fixed(upload, 
     assert document.status == ProcessingStatus.FAILED
     assert "암호로 보호된 PDF" in document.error
     assert document.stage == "extract" and "error" in document.stage_timeline["extract"]
+    trace = TraceLog.objects.get(step="document_processing")
+    assert trace.outcome == "error" and trace.detail["document_id"] == str(document.pk)
+    assert "암호로 보호된 PDF" in trace.error
 
     fixed = builders.pdf_bytes([LIPITOR])
     with run_on_commit():

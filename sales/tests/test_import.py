@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from chat.models import TraceLog
 from sales.models import Customer, CustomerMonthlyPerformance, SalesRecord
 from sales.tests.factories import CustomerFactory, EmployeeFactory, ProductFactory
 
@@ -56,6 +57,8 @@ def test_bad_rows_are_reported_by_row_column_and_reason_and_nothing_is_written(r
     with pytest.raises(CommandError, match="4개 오류"):
         run(path)
     assert SalesRecord.objects.count() == 0
+    trace = TraceLog.objects.get(step="sales_import")  # the failed job is visible in the system trace log
+    assert trace.outcome == "error" and "4개 오류" in trace.error and len(trace.detail["errors"]) == 4
 
 
 def test_error_lines_name_the_row_and_column(refs, tmp_path, capsys):

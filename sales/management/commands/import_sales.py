@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, kind, encoding, batch_size, no_refresh, no_progress, **options):
         from tqdm import tqdm
 
+        from chat.traces import record_trace  # system_trace_logs: one place for every job's errors
         from sales import importers
         from sales.services import performance_refresh
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             else:
                 result = importers.import_reference_data(file, kind=kind, encoding=encoding)
         except importers.ImportRejected as rejected:
+            record_trace(step="sales_import", outcome="error", error=str(rejected),
+                         detail={"file": str(file), "kind": kind, "errors": [str(e) for e in rejected.errors[:20]]})
             for error in rejected.errors:
                 self.stderr.write(str(error))
             if rejected.error_count > len(rejected.errors):
