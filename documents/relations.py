@@ -1,8 +1,7 @@
 """Links from a document to sales entities (customers, products, interactions, sales records).
 
-The sales models live in another app. The API, filters and admin ask `relation_fields()` which of the
-four many-to-many fields exist on Document, so adding the fields (and their migration) is all it takes
-to switch the relations on everywhere; until then they are simply absent.
+The API, filters, admin and services iterate over `RELATIONS`, so a fifth relation is one entry here
+plus its many-to-many field on Document.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -17,10 +16,7 @@ RELATIONS = {
 
 
 def relation_fields() -> list[str]:
-    from documents.models import Document
-
-    present = {field.name for field in Document._meta.get_fields()}
-    return [name for name in RELATIONS if name in present]
+    return list(RELATIONS)
 
 
 def related_queryset(field_name: str, user=None):
