@@ -66,6 +66,7 @@ class SearchQuery(models.Model):
         verbose_name = _("검색 기록")
         verbose_name_plural = _("검색 기록")
         ordering = ["-created_at"]
+        permissions = [("use_retrieval_test", _("검색 테스트 화면 사용 (다른 사용자의 권한으로 검색)"))]
         indexes = [
             models.Index(fields=["user"], name="idx_search_queries_user_id"),
             models.Index(fields=["created_at"], name="idx_search_queries_timestamp"),
