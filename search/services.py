@@ -43,16 +43,15 @@ class Retrieval:
 
 
 def _legs(user, query, lexical, filters, *, candidates, ef_search):
+    vector = get_provider().embed_query(query)
     if settings.SEARCH_BACKEND == "opensearch":
         from search.backends import opensearch
 
         try:
-            vector = get_provider().embed_query(query)
             dense, lexical_hits = opensearch.legs(user, query, vector, lexical, filters, limit=candidates)
             return dense, lexical_hits, opensearch.NAME
         except opensearch.Unavailable as exc:
             logger.warning("OpenSearch unreachable, searching PostgreSQL instead: %s", exc)
-    vector = get_provider().embed_query(query)
     dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search)
     lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates)
     return dense, lexical_hits, postgres.NAME
