@@ -73,3 +73,18 @@ def test_purge_dry_run_deletes_nothing_but_reports_counts():
     assert SearchQuery.objects.count() == 2
     audit = RetentionAudit.objects.get()
     assert audit.dry_run and audit.deleted_counts["search.SearchQuery"] == 1 and audit.retention_days == 30
+
+
+def test_demo_seed_fills_synonyms_idempotently_and_expands_brand_to_ingredient():
+    import io
+
+    from search.demo import seed
+    from search.models import DrugSynonym, DrugSynonymGroup
+    from search.synonyms import expansions
+
+    seed(stdout=io.StringIO())
+    seed(stdout=io.StringIO())
+
+    assert DrugSynonymGroup.objects.count() >= 20
+    assert DrugSynonym.objects.filter(term__iexact="atorvastatin").count() == 1
+    assert {"Lipitor", "atorvastatin", "아토르바스타틴"} <= set(expansions("리피토 용량"))
