@@ -142,3 +142,19 @@ def test_customer_filter_is_refused_until_documents_link_to_customers():
         pytest.skip("Document.customers exists: covered by the sales relation tests")
     with pytest.raises(InvalidSearch, match="customer"):
         search_chunks(user=UserFactory(), query="리피토", filters={"customer": "C001"})
+
+
+def test_dense_leg_turns_on_iterative_index_scan_and_ef_search_in_its_transaction(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_HNSW_EF_SEARCH = 77
+    make_indexed_document(["리피토 복약 안내"], title="리피토")
+
+    with CaptureQueriesContext(connection) as captured:
+        search_chunks(user=UserFactory(), query="리피토")
+
+    statements = [q["sql"] for q in captured.captured_queries]
+    dense = next(i for i, sql in enumerate(statements) if "<=>" in sql)
+    assert "SET LOCAL hnsw.iterative_scan = relaxed_order" in statements[dense - 2]
+    assert "SET LOCAL hnsw.ef_search = 77" in statements[dense - 1]
