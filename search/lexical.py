@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 
 from documents.korean import lexical_terms
 
+# Question words, bound nouns and light verbs that occur in a large share of passages: they add cost to the
+# OR query (every passage containing them is ranked) and noise to the ranking. Dropped unless nothing else is left.
+STOP_TERMS = frozenset({
+    "것", "무엇", "어디", "누구", "언제", "어떤", "어느", "몇", "무슨", "어떻", "왜", "하", "되", "있", "없", "이", "그",
+    "저", "수", "등", "때", "중", "곳", "들", "및", "위", "통하", "대하", "따르", "의하",
+})
+
 # Tokens with a digit that are either mixed letters+digits (codes, doses) or at least 4 characters long.
 CODE_PATTERN = re.compile(r"(?<![\w.-])(?=[\w.-]*\d)[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]")
 
@@ -61,7 +68,8 @@ def analyse(query: str, *, synonyms=None) -> LexicalQuery:
     """`synonyms`: a callable(query) -> list of alternative names (defaults to the dictionary in the DB)."""
     if synonyms is None:
         from search.synonyms import expansions as synonyms
-    terms = tuple(sorted(set(lexical_terms(query))))
+    all_terms = set(lexical_terms(query))
+    terms = tuple(sorted(all_terms - STOP_TERMS or all_terms))
     required = []
     for code in extract_codes(query):
         code_terms = tuple(lexical_terms(code))
