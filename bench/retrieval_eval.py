@@ -98,7 +98,7 @@ def main():
         return [paragraph_of[chunk_id] for chunk_id, _score in leg]
 
     rows = [("dense only (e5-small, HNSW)", [ranked(d) for d in dense_legs]),
-            ("lexical only (Kiwi tsquery, ts_rank_cd)", [ranked(lx) for lx in lexical_legs])]
+            (f"lexical only (Kiwi tsquery, {settings.SEARCH_LEXICAL_RANKING})", [ranked(lx) for lx in lexical_legs])]
     configs = [("RRF k=60, equal weights", FusionConfig("rrf", 1.0, 1.0, 60)),
                ("RRF k=60, lexical 0.7 / dense 0.3", FusionConfig("rrf", 0.7, 0.3, 60))]
     configs += [(f"convex min-max, lexical {w:.1f} / dense {1 - w:.1f}", FusionConfig("convex", w, 1 - w))

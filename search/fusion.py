@@ -16,8 +16,8 @@ Leg = list[tuple[int, float]]  # (chunk id, score), best first
 @dataclass(frozen=True)
 class FusionConfig:
     method: str = "convex"
-    lexical_weight: float = 0.3
-    dense_weight: float = 0.7
+    lexical_weight: float = 0.6
+    dense_weight: float = 0.4
     rrf_k: int = 60
 
     @classmethod
@@ -44,7 +44,7 @@ def _min_max(leg: Leg) -> dict[int, float]:
     return {chunk_id: (score - low) / (high - low) for chunk_id, score in leg}
 
 
-def convex_combination(dense: Leg, lexical: Leg, *, dense_weight=0.7, lexical_weight=0.3) -> dict[int, float]:
+def convex_combination(dense: Leg, lexical: Leg, *, dense_weight=0.4, lexical_weight=0.6) -> dict[int, float]:
     dense_norm, lexical_norm = _min_max(dense), _min_max(lexical)
     return {
         chunk_id: dense_weight * dense_norm.get(chunk_id, 0.0) + lexical_weight * lexical_norm.get(chunk_id, 0.0)

@@ -55,6 +55,10 @@ def _phrase(terms: tuple[str, ...]) -> str:
     return "(" + " <-> ".join(_quote(t) for t in terms) + ")" if len(terms) > 1 else _quote(terms[0])
 
 
+def phrase_tsquery(terms: tuple[str, ...]) -> str:
+    return _phrase(terms)
+
+
 def extract_codes(query: str) -> list[str]:
     codes = []
     for match in CODE_PATTERN.finditer(query):

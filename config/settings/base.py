@@ -205,8 +205,8 @@ EMBEDDING_DIMENSIONS = env.int("EMBEDDING_DIMENSIONS", default=384)
 # when the cluster cannot be reached). Fusion: "convex" (min-max normalised scores, weighted) or "rrf".
 SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="postgres")
 SEARCH_FUSION = env.str("SEARCH_FUSION", default="convex")
-SEARCH_LEXICAL_WEIGHT = env.float("SEARCH_LEXICAL_WEIGHT", default=0.3)
-SEARCH_DENSE_WEIGHT = env.float("SEARCH_DENSE_WEIGHT", default=0.7)
+SEARCH_LEXICAL_WEIGHT = env.float("SEARCH_LEXICAL_WEIGHT", default=0.6)
+SEARCH_DENSE_WEIGHT = env.float("SEARCH_DENSE_WEIGHT", default=0.4)
 SEARCH_RRF_K = env.int("SEARCH_RRF_K", default=60)
 SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=100)
 # hnsw.ef_search for the dense leg; chosen from the ef_search/recall/latency table in docs/notes/issue-5.md.
@@ -219,3 +219,6 @@ OPENSEARCH_INDEX_PREFIX = env.str("OPENSEARCH_INDEX_PREFIX", default="pharma")
 OPENSEARCH_TIMEOUT = env.float("OPENSEARCH_TIMEOUT", default=2.0)
 if SEARCH_BACKEND == "opensearch":
     READINESS_CHECKS = [*READINESS_CHECKS, "search.health.check_opensearch"]
+# Lexical ranking: "bm25" (IDF and length normalisation, computed in SQL over the matching passages) or "ts_rank_cd".
+SEARCH_LEXICAL_RANKING = env.str("SEARCH_LEXICAL_RANKING", default="bm25")
+SEARCH_STATS_CACHE_SECONDS = env.int("SEARCH_STATS_CACHE_SECONDS", default=600)

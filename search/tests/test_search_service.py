@@ -158,3 +158,14 @@ def test_dense_leg_turns_on_iterative_index_scan_and_ef_search_in_its_transactio
     dense = next(i for i, sql in enumerate(statements) if "<=>" in sql)
     assert "SET LOCAL hnsw.iterative_scan = relaxed_order" in statements[dense - 2]
     assert "SET LOCAL hnsw.ef_search = 77" in statements[dense - 1]
+
+
+def test_lexical_leg_ranks_a_rare_word_above_repeats_of_a_common_one():
+    for i in range(6):
+        make_indexed_document([f"영업 영업 영업 활동 보고 {i}"], title=f"영업 보고 {i}")
+    make_indexed_document(["영업 현장의 리피토 문의"], title="리피토 문의")
+
+    retrieval = retrieve(user=UserFactory(), query="리피토 영업")
+
+    top = Document.objects.get(chunks__id=retrieval.lexical[0][0])
+    assert top.title == "리피토 문의"
