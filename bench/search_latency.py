@@ -140,6 +140,8 @@ def main():
     parser.add_argument("--ef", type=int, nargs="+", default=[20, 40, 64, 100, 200, 400])
     parser.add_argument("--noise", type=float, default=0.02)
     parser.add_argument("--database", default="bench_search_latency")
+    parser.add_argument("--parts", default="dense,lexical,embed,service,api",
+                        help="comma-separated subset of dense,lexical,embed,service,api")
     args = parser.parse_args()
     _django.setup(args.database)
     from django.conf import settings
@@ -163,8 +165,9 @@ def main():
             email=email, password=None, name=f"bench L{level}", access_level=level, approval_status="approved")
     filters = SearchFilters()
     lexicals = [analyse(q, synonyms=lambda _q: []) for q in questions]
+    parts = set(args.parts.split(","))
     print(f"command: python bench/search_latency.py --sizes {' '.join(map(str, args.sizes))} --queries {args.queries} "
-          f"--ef {' '.join(map(str, args.ef))} --noise {args.noise}")
+          f"--ef {' '.join(map(str, args.ef))} --noise {args.noise} --parts {args.parts}")
     print(f"machine: {_django.machine()}")
     print(f"defaults: SEARCH_HNSW_EF_SEARCH={settings.SEARCH_HNSW_EF_SEARCH}, SEARCH_CANDIDATES={settings.SEARCH_CANDIDATES}, "
           f"SEARCH_FUSION={settings.SEARCH_FUSION}")
@@ -173,13 +176,13 @@ def main():
         fill(n, bases, sentences, noise=args.noise)
         cases = {"unfiltered (L3, sees all)": users[3], "filtered (L1, sees 1/3)": users[1]}
         exact = {}
-        for name, user in cases.items():
+        for name, user in (cases.items() if "dense" in parts else ()):
             exact[name], exact_ms = timed(lambda i: exact_top10(user, query_vectors[i].tolist(), lexicals[i], filters),
                                           range(len(questions)))
             print(f"exact scan ({name}): p50 {_django.percentile(exact_ms, 50):.1f} ms")
         print("\n| case | ef_search | dense recall@10 | dense leg p50 | p95 | p99 (ms, limit "
               f"{settings.SEARCH_CANDIDATES}) |\n|---|---|---|---|---|---|")
-        for name, user in cases.items():
+        for name, user in (cases.items() if "dense" in parts else ()):
             for ef in args.ef:
                 for i in range(5):  # warm-up
                     postgres.dense_leg(user, query_vectors[i].tolist(), lexicals[i], filters,
@@ -190,22 +193,22 @@ def main():
                 recall = np.mean([len({c for c, _ in leg[:10]} & set(truth)) / max(1, len(truth))
                                   for leg, truth in zip(legs, exact[name])])
                 print(f"| {name} | {ef} | {recall:.3f} | {fmt(ms)} |")
-        print("\n| case | lexical leg p50 | p95 | p99 (ms) |\n|---|---|---|---|")
-        for name, user in cases.items():
+        print(f"\n| case | lexical leg ({settings.SEARCH_LEXICAL_RANKING}) p50 | p95 | p99 (ms) |\n|---|---|---|---|")
+        for name, user in (cases.items() if "lexical" in parts else ()):
             _, ms = timed(lambda i: postgres.lexical_leg(user, lexicals[i], filters, limit=settings.SEARCH_CANDIDATES),
                           range(len(questions)))
             print(f"| {name} | {fmt(ms)} |")
         from documents.embeddings import get_provider
 
         provider = get_provider()
-        _, embed_ms = timed(provider.embed_query, questions)
+        _, embed_ms = timed(provider.embed_query, questions if "embed" in parts else questions[:5])
         print(f"\nquery embedding alone (e5-small, CPU): p50 {_django.percentile(embed_ms, 50):.1f} ms, "
               f"p95 {_django.percentile(embed_ms, 95):.1f} ms")
         print("\n| path | case | p50 | p95 | p99 (ms) |\n|---|---|---|---|---|")
-        for name, user in cases.items():
+        for name, user in (cases.items() if "service" in parts else ()):
             _, ms = timed(lambda q: search_chunks(user=user, query=q, top_k=10), questions)
             print(f"| service search_chunks | {name} | {fmt(ms)} |")
-        for name, user in cases.items():
+        for name, user in (cases.items() if "api" in parts else ()):
             client = APIClient()
             client.force_authenticate(user)
 
