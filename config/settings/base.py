@@ -210,7 +210,7 @@ SEARCH_DENSE_WEIGHT = env.float("SEARCH_DENSE_WEIGHT", default=0.4)
 SEARCH_RRF_K = env.int("SEARCH_RRF_K", default=60)
 SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=100)
 # hnsw.ef_search for the dense leg; chosen from the ef_search/recall/latency table in docs/notes/issue-5.md.
-SEARCH_HNSW_EF_SEARCH = env.int("SEARCH_HNSW_EF_SEARCH", default=100)
+SEARCH_HNSW_EF_SEARCH = env.int("SEARCH_HNSW_EF_SEARCH", default=200)
 SEARCH_RETENTION_DAYS = env.int("SEARCH_RETENTION_DAYS", default=90)
 OPENSEARCH_URL = env.str("OPENSEARCH_URL", default="")
 OPENSEARCH_USER = env.str("OPENSEARCH_USER", default="")
