@@ -85,26 +85,24 @@ def _corpus_stats(user, filters: SearchFilters) -> tuple[int, float]:
 def _bm25(user, lexical: LexicalQuery, filters: SearchFilters, matched, *, limit: int):
     """BM25 over the passages that match the tsquery, in one statement.
 
-    Term frequency = ts_rank_cd of the single term or phrase x 10 (= its number of occurrences, weight D = 0.1);
-    document frequency = passages among the matches containing it (the same as in the whole searchable set for
-    OR'ed terms); N and the mean length come from the passages this user may search (cached); length = lexemes.
+    Each query term or phrase is tested once per matching passage (`@@`); passages are short, so term frequency
+    is taken as 1 when present (binary BM25). Document frequency = passages among the matches containing the
+    term (equal to its frequency in the searchable set for OR'ed terms); N and the mean length (lexemes) come
+    from the passages this user may search (cached per access class and filters).
     """
     units = [phrase_tsquery((term,)) for term in lexical.terms]
     units += [phrase_tsquery(p) for p in lexical.synonyms] + [phrase_tsquery(p) for p in lexical.required]
     n, avgdl = _corpus_stats(user, filters)
     m_sql, m_params = matched.order_by().values("id", "search_vector").query.sql_with_params()
-    df_columns, scores, params = [], [], list(m_params)
-    for i, unit in enumerate(units):
-        df_columns.append(f"count(*) FILTER (WHERE m.search_vector @@ to_tsquery('simple', %s)) AS df{i}")
-        params.append(unit)
-    for i, unit in enumerate(units):
-        tf = "(ts_rank_cd(m.search_vector, to_tsquery('simple', %s)) * 10)"
-        scores.append(f"ln(1 + (%s - s.df{i} + 0.5) / (s.df{i} + 0.5)) * {tf} * {BM25_K1 + 1} / "
-                      f"({tf} + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * length(m.search_vector) / %s))")
-        params.extend([max(n, 1), unit, unit, max(avgdl, 1.0)])
-    sql = (f"WITH m AS MATERIALIZED ({m_sql}), s AS (SELECT {', '.join(df_columns)} FROM m) "
-           f"SELECT m.id, ({' + '.join(scores)}) AS score FROM m, s ORDER BY score DESC, m.id LIMIT %s")
-    params.append(limit)
+    hits = ", ".join(f"(m.search_vector @@ to_tsquery('simple', %s))::int AS h{i}" for i in range(len(units)))
+    dfs = ", ".join(f"sum(h{i}) AS df{i}" for i in range(len(units)))
+    norm = f"({BM25_K1 + 1} / (1 + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * t.dl / %s)))"
+    idf = " + ".join(f"t.h{i} * ln(1 + (%s - s.df{i} + 0.5) / (s.df{i} + 0.5))" for i in range(len(units)))
+    sql = (f"WITH m AS ({m_sql}), "
+           f"t AS MATERIALIZED (SELECT m.id, length(m.search_vector) AS dl, {hits} FROM m), "
+           f"s AS (SELECT {dfs} FROM t) "
+           f"SELECT t.id, ({idf}) * {norm} AS score FROM t, s ORDER BY score DESC, t.id LIMIT %s")
+    params = [*m_params, *units, *([max(n, 1)] * len(units)), max(avgdl, 1.0), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(chunk_id, float(score)) for chunk_id, score in cursor.fetchall()]
