@@ -18,6 +18,8 @@ STOP_TERMS = frozenset({
     "저", "수", "등", "때", "중", "곳", "들", "및", "위", "통하", "대하", "따르", "의하",
 })
 
+MAX_PAIRED_ALTERNATIVES = 12
+
 # Tokens with a digit that are either mixed letters+digits (codes, doses) or at least 4 characters long.
 CODE_PATTERN = re.compile(r"(?<![\w.-])(?=[\w.-]*\d)[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]")
 
@@ -33,12 +35,22 @@ class LexicalQuery:
     def is_empty(self) -> bool:
         return not (self.terms or self.required or self.synonyms)
 
-    def tsquery(self) -> str:
-        """A to_tsquery('simple', ...) expression, or '' when there is nothing to match."""
+    def tsquery(self, *, at_least_two: bool = False) -> str:
+        """A to_tsquery('simple', ...) expression, or '' when there is nothing to match.
+
+        at_least_two: passages must contain two of the alternatives (an OR of all pairs, which the GIN index
+        answers by intersecting posting lists); '' when there are fewer than two alternatives.
+        """
         alternatives = [_quote(t) for t in self.terms] + [_phrase(p) for p in self.synonyms]
         required = [_phrase(p) for p in self.required]
         parts = []
-        if alternatives:
+        if at_least_two:
+            if len(alternatives) < 2:
+                return ""
+            kept = alternatives[:MAX_PAIRED_ALTERNATIVES]
+            pairs = [f"{a} & {b}" for i, a in enumerate(kept) for b in kept[i + 1:]]
+            parts.append("(" + " | ".join(f"({pair})" for pair in pairs) + ")")
+        elif alternatives:
             parts.append("(" + " | ".join(alternatives) + ")")
         parts.extend(required)
         return " & ".join(parts)

@@ -222,3 +222,5 @@ if SEARCH_BACKEND == "opensearch":
 # Lexical ranking: "bm25" (IDF and length normalisation, computed in SQL over the matching passages) or "ts_rank_cd".
 SEARCH_LEXICAL_RANKING = env.str("SEARCH_LEXICAL_RANKING", default="bm25")
 SEARCH_STATS_CACHE_SECONDS = env.int("SEARCH_STATS_CACHE_SECONDS", default=600)
+# The lexical leg first ranks passages with two or more query words; below this many it widens to any word.
+SEARCH_LEXICAL_STRICT_MIN = env.int("SEARCH_LEXICAL_STRICT_MIN", default=10)

@@ -50,9 +50,19 @@ def dense_leg(user, vector, lexical: LexicalQuery, filters: SearchFilters, *, li
 
 
 def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: int) -> list[tuple[int, float]]:
+    """Passages containing at least two query words first (cheap: GIN intersections); when that finds fewer than
+    SEARCH_LEXICAL_STRICT_MIN passages, any query word (OR). A large corpus makes the plain OR query rank a large
+    share of all passages (see docs/notes/issue-5.md)."""
+    strict = lexical.tsquery(at_least_two=True)
+    if strict:
+        rows = _lexical_rows(user, lexical, filters, strict, limit=limit)
+        if len(rows) >= min(limit, settings.SEARCH_LEXICAL_STRICT_MIN):
+            return rows
     expression = lexical.tsquery()
-    if not expression:
-        return []
+    return _lexical_rows(user, lexical, filters, expression, limit=limit) if expression else []
+
+
+def _lexical_rows(user, lexical, filters, expression: str, *, limit: int) -> list[tuple[int, float]]:
     tsquery = SearchQuery(expression, search_type="raw", config="simple")
     matched = candidate_chunks(user, filters).filter(search_vector=tsquery)
     if settings.SEARCH_LEXICAL_RANKING == "ts_rank_cd":
