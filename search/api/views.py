@@ -1,4 +1,5 @@
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -18,7 +19,7 @@ from search.services import feedback_submit, search_run
 
 def _body(request) -> dict:
     if not isinstance(request.data, dict):
-        raise InvalidSearch("요청 본문은 JSON 객체여야 합니다.")
+        raise InvalidSearch(_("요청 본문은 JSON 객체여야 합니다."))
     return request.data
 
 
