@@ -1,88 +1,186 @@
-"""Hybrid retrieval inside PostgreSQL: a dense leg (pgvector HNSW, cosine) and a lexical leg
-(Kiwi morphemes against a 'simple' tsvector, ts_rank_cd), fused into one ranking.
+"""Hybrid retrieval and the search log.
 
-Access is part of the SQL of both legs through DocumentChunk.objects.visible_to(user): nothing a
-user may not see is scored, returned or counted.
+`search_chunks(*, user, query, top_k=10, filters=None) -> list[SearchHit]` is the contract used by chat
+and the API. Access is part of the SQL of both legs through DocumentChunk.objects.visible_to(user):
+nothing a user may not see is scored, returned or counted. `search_run()` adds validation, the
+extractive answer and the log (SearchQuery + SearchResponse); `feedback_submit()` records a rating.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F
-from pgvector.django import CosineDistance
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
 
 from documents.embeddings import get_provider
-from documents.korean import lexical_terms
-from documents.models import Document, DocumentChunk
+from documents.models import DocumentChunk
+from search.answer import compose_extractive_answer
+from search.backends import postgres
+from search.criteria import InvalidSearch, SearchFilters, parse_filters
+from search.fusion import FusionConfig, fuse
+from search.highlight import highlight
+from search.lexical import LexicalQuery, analyse
+from search.models import SearchQuery, SearchResponse, UserFeedback
 from search.types import SearchHit
 
-CANDIDATES_PER_LEG = 50
-RRF_K = 60
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 2000
+MAX_TOP_K = 50
 
 
-def _candidate_chunks(user, *, include_drafts=False):
-    return DocumentChunk.objects.visible_to(user).filter(
-        document__in=Document.objects.searchable(include_drafts=include_drafts)
-    )
+@dataclass(frozen=True)
+class Retrieval:
+    hits: list[SearchHit]
+    dense: list[tuple[int, float]]
+    lexical: list[tuple[int, float]]
+    backend: str
+    lexical_query: LexicalQuery
 
 
-def dense_leg(user, query: str, *, limit=CANDIDATES_PER_LEG, include_drafts=False) -> list[tuple[int, float]]:
-    vector = get_provider().embed_query(query)
-    rows = (
-        _candidate_chunks(user, include_drafts=include_drafts)
-        .annotate(distance=CosineDistance("embedding", vector))
-        .order_by("distance")
-        .values_list("id", "distance")[:limit]
-    )
-    return [(chunk_id, 1.0 - distance) for chunk_id, distance in rows]
+@lru_cache(maxsize=2048)
+def _query_vector(provider_name: str, query: str) -> tuple[float, ...]:
+    """Repeated queries (the dashboard's top queries) skip the embedding model, the slowest step on CPU."""
+    return tuple(get_provider().embed_query(query))
 
 
-def lexical_leg(user, query: str, *, limit=CANDIDATES_PER_LEG, include_drafts=False) -> list[tuple[int, float]]:
-    terms = sorted(set(lexical_terms(query)))
-    if not terms:
-        return []
-    tsquery = SearchQuery(" | ".join(_quote(term) for term in terms), search_type="raw", config="simple")
-    rows = (
-        _candidate_chunks(user, include_drafts=include_drafts)
-        .filter(search_vector=tsquery)
-        .annotate(rank=SearchRank(F("search_vector"), tsquery, cover_density=True))
-        .order_by("-rank", "id")
-        .values_list("id", "rank")[:limit]
-    )
-    return list(rows)
+def _legs(user, query, lexical, filters, *, candidates, ef_search):
+    vector = list(_query_vector(settings.EMBEDDING_PROVIDER, query))
+    if settings.SEARCH_BACKEND == "opensearch":
+        from search.backends import opensearch
+
+        try:
+            dense, lexical_hits = opensearch.legs(user, query, vector, lexical, filters, limit=candidates)
+            return dense, lexical_hits, opensearch.NAME
+        except opensearch.Unavailable as exc:
+            logger.warning("OpenSearch unreachable, searching PostgreSQL instead: %s", exc)
+    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search)
+    lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates)
+    return dense, lexical_hits, postgres.NAME
 
 
-def _quote(term: str) -> str:
-    return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
+def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionConfig | None = None,
+             candidates: int | None = None, ef_search: int | None = None) -> Retrieval:
+    """Both legs, the fused top_k as hits, and which backend answered (for the admin's retrieval test)."""
+    filters = parse_filters(filters, user=user)
+    lexical = analyse(query)
+    candidates = max(candidates or settings.SEARCH_CANDIDATES, top_k)
+    dense, lexical_hits, backend = _legs(user, query, lexical, filters, candidates=candidates, ef_search=ef_search)
+    ranked = fuse(dense, lexical_hits, fusion)[:top_k]
+    hits = _hydrate(user, ranked, dict(dense), dict(lexical_hits), lexical)
+    return Retrieval(hits=hits, dense=dense, lexical=lexical_hits, backend=backend, lexical_query=lexical)
 
 
-def reciprocal_rank_fusion(*legs: list[tuple[int, float]], k=RRF_K) -> dict[int, float]:
-    fused: dict[int, float] = {}
-    for leg in legs:
-        for rank, (chunk_id, _score) in enumerate(leg, start=1):
-            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (k + rank)
-    return fused
-
-
-def search_chunks(*, user, query: str, top_k: int = 10, filters: dict | None = None) -> list[SearchHit]:
-    filters = filters or {}
-    include_drafts = bool(filters.get("include_drafts"))
-    dense = dense_leg(user, query, include_drafts=include_drafts)
-    lexical = lexical_leg(user, query, include_drafts=include_drafts)
-    fused = reciprocal_rank_fusion(dense, lexical)
-    ranked = sorted(fused, key=lambda chunk_id: -fused[chunk_id])[:top_k]
-    dense_scores, lexical_scores = dict(dense), dict(lexical)
-    chunks = DocumentChunk.objects.select_related("document").in_bulk(ranked)
-    return [
-        SearchHit(
+def _hydrate(user, ranked, dense_scores, lexical_scores, lexical: LexicalQuery) -> list[SearchHit]:
+    # visible_to again: hits from an external index are re-checked against the access rule in SQL.
+    chunks = DocumentChunk.objects.visible_to(user).select_related("document").in_bulk([cid for cid, _s in ranked])
+    hits = []
+    for chunk_id, score in ranked:
+        chunk = chunks.get(chunk_id)
+        if chunk is None:
+            continue
+        hits.append(SearchHit(
             chunk_id=chunk_id,
-            document_id=chunks[chunk_id].document_id,
-            document_title=chunks[chunk_id].document.title,
-            document_type=chunks[chunk_id].document.document_type,
-            document_version=chunks[chunk_id].document.version,
-            page=chunks[chunk_id].page,
-            text=chunks[chunk_id].text,
-            score=fused[chunk_id],
+            document_id=chunk.document_id,
+            document_title=chunk.document.title,
+            document_type=chunk.document.document_type,
+            document_version=chunk.document.version,
+            page=chunk.page,
+            text=chunk.text,
+            score=score,
             dense_score=dense_scores.get(chunk_id),
             lexical_score=lexical_scores.get(chunk_id),
-        )
-        for chunk_id in ranked
+            highlights=highlight(chunk.text, lexical.highlight_words),
+            section=chunk.section,
+        ))
+    return hits
+
+
+def search_chunks(*, user, query: str, top_k: int = 10, filters: dict | None = None,
+                  fusion: FusionConfig | None = None) -> list[SearchHit]:
+    return retrieve(user=user, query=query, top_k=top_k, filters=filters, fusion=fusion).hits
+
+
+def validate_query(query) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise InvalidSearch(_("검색어를 입력해 주세요. 빈 문자열이나 공백만으로는 검색할 수 없습니다."))
+    if len(query) >= MAX_QUERY_LENGTH:
+        raise InvalidSearch(_("검색어는 2,000자 미만으로 입력해 주세요 (현재 %(n)s자).") % {"n": f"{len(query):,}"})
+    return query.strip()
+
+
+def validate_top_k(top_k) -> int:
+    if top_k is None:
+        return 10
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, str)) or not str(top_k).strip().isdigit():
+        raise InvalidSearch(_("top_k는 1부터 50 사이의 정수여야 합니다."))
+    value = int(top_k)
+    if not 1 <= value <= MAX_TOP_K:
+        raise InvalidSearch(_("top_k는 1부터 50 사이의 정수여야 합니다 (받은 값: %(v)s).") % {"v": value})
+    return value
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    query_id: uuid.UUID
+    hits: list[SearchHit]
+    answer: str
+    cited: list[int]
+    response_time_ms: int
+    backend: str
+
+
+def search_run(*, user, query, top_k=10, filters=None, session_id: str = "") -> SearchOutcome:
+    """Validate, retrieve, compose the extractive answer and log query + response."""
+    text = validate_query(query)
+    top_k = validate_top_k(top_k)
+    parsed: SearchFilters = parse_filters(filters, user=user)
+    started = time.perf_counter()
+    retrieval = retrieve(user=user, query=text, top_k=top_k, filters=parsed)
+    answer, cited = compose_extractive_answer(text, retrieval.hits)
+    elapsed_ms = int(round((time.perf_counter() - started) * 1000))
+    sources = [
+        {"n": n, "chunk_id": hit.chunk_id, "document_id": str(hit.document_id), "title": hit.document_title,
+         "page": hit.page, "score": round(hit.score, 6)}
+        for n, hit in enumerate(retrieval.hits, start=1)
     ]
+    with transaction.atomic():
+        log = SearchQuery(user=user, text=text, session_id=str(session_id or "")[:100], filters=parsed.as_json(),
+                          top_k=top_k)
+        log.full_clean()
+        log.save()
+        response = SearchResponse(query=log, answer=answer, sources=sources, result_count=len(retrieval.hits),
+                                  response_time_ms=elapsed_ms, backend=retrieval.backend)
+        response.full_clean()
+        response.save()
+    return SearchOutcome(query_id=log.id, hits=retrieval.hits, answer=answer, cited=cited,
+                         response_time_ms=elapsed_ms, backend=retrieval.backend)
+
+
+def feedback_submit(*, user, query_id, rating, comment: str = "") -> tuple[UserFeedback, bool]:
+    """One rating per user and query; a repeat updates it. Another user's query is 404."""
+    query = SearchQuery.objects.filter(pk=query_id, user=user).first()
+    if query is None:
+        raise NotFound(_("검색 기록을 찾을 수 없습니다."))
+    if isinstance(rating, bool) or not isinstance(rating, (int, str)) or not str(rating).strip().isdigit() \
+            or not 1 <= int(rating) <= 5:
+        raise InvalidSearch(_("rating은 1부터 5 사이의 정수여야 합니다."))
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str) or len(comment) > 5000:
+        raise InvalidSearch(_("comment는 5,000자 이하의 문자열이어야 합니다."))
+    with transaction.atomic():
+        feedback = UserFeedback.objects.select_for_update().filter(query=query, user=user).first()
+        created = feedback is None
+        if created:
+            feedback = UserFeedback(query=query, user=user)
+        feedback.rating = int(rating)
+        feedback.comment = comment
+        feedback.full_clean(validate_constraints=False)
+        feedback.save()
+    return feedback, created

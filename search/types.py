@@ -16,4 +16,5 @@ class SearchHit:
     score: float  # fused score, higher is better
     dense_score: float | None = None  # cosine similarity, when the dense leg found it
     lexical_score: float | None = None  # ts_rank_cd, when the lexical leg found it
-    highlights: list[str] = field(default_factory=list)
+    highlights: list[str] = field(default_factory=list)  # HTML-escaped fragments with <mark> around matches
+    section: str = ""

@@ -234,3 +234,28 @@ CHAT_HISTORY_TURNS = env.int("CHAT_HISTORY_TURNS", default=3)
 CHAT_MIN_SIMILARITY = env.float("CHAT_MIN_SIMILARITY", default=0.9)
 CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=365)
 READINESS_CHECKS = [*READINESS_CHECKS, "chat.health.check_llm"]
+
+# --- Search ---------------------------------------------------------------------------------
+# Backend: "postgres" (pgvector + tsvector in the one database) or "opensearch" (falls back to postgres
+# when the cluster cannot be reached). Fusion: "convex" (min-max normalised scores, weighted) or "rrf".
+SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="postgres")
+SEARCH_FUSION = env.str("SEARCH_FUSION", default="convex")
+SEARCH_LEXICAL_WEIGHT = env.float("SEARCH_LEXICAL_WEIGHT", default=0.6)
+SEARCH_DENSE_WEIGHT = env.float("SEARCH_DENSE_WEIGHT", default=0.4)
+SEARCH_RRF_K = env.int("SEARCH_RRF_K", default=60)
+SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=100)
+# hnsw.ef_search for the dense leg; chosen from the ef_search/recall/latency table in docs/notes/issue-5.md.
+SEARCH_HNSW_EF_SEARCH = env.int("SEARCH_HNSW_EF_SEARCH", default=200)
+SEARCH_RETENTION_DAYS = env.int("SEARCH_RETENTION_DAYS", default=90)
+OPENSEARCH_URL = env.str("OPENSEARCH_URL", default="")
+OPENSEARCH_USER = env.str("OPENSEARCH_USER", default="")
+OPENSEARCH_PASSWORD = env.str("OPENSEARCH_PASSWORD", default="")
+OPENSEARCH_INDEX_PREFIX = env.str("OPENSEARCH_INDEX_PREFIX", default="pharma")
+OPENSEARCH_TIMEOUT = env.float("OPENSEARCH_TIMEOUT", default=2.0)
+if SEARCH_BACKEND == "opensearch":
+    READINESS_CHECKS = [*READINESS_CHECKS, "search.health.check_opensearch"]
+# Lexical ranking: "bm25" (IDF and length normalisation, computed in SQL over the matching passages) or "ts_rank_cd".
+SEARCH_LEXICAL_RANKING = env.str("SEARCH_LEXICAL_RANKING", default="bm25")
+SEARCH_STATS_CACHE_SECONDS = env.int("SEARCH_STATS_CACHE_SECONDS", default=600)
+# The lexical leg first ranks passages with two or more query words; below this many it widens to any word.
+SEARCH_LEXICAL_STRICT_MIN = env.int("SEARCH_LEXICAL_STRICT_MIN", default=10)

@@ -1,0 +1,227 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from search.models import (
+    DrugSynonym,
+    DrugSynonymGroup,
+    RetentionAudit,
+    SearchQuery,
+    SearchResponse,
+    UserFeedback,
+)
+
+
+class DrugSynonymInline(admin.TabularInline):
+    model = DrugSynonym
+    extra = 3
+
+
+@admin.register(DrugSynonymGroup)
+class DrugSynonymGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "all_terms", "updated_at"]
+    search_fields = ["name", "terms__term"]
+    inlines = [DrugSynonymInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("terms")
+
+    @admin.display(description=_("표기"))
+    def all_terms(self, obj):
+        return " = ".join(term.term for term in obj.terms.all())
+
+
+class ZeroResultsFilter(admin.SimpleListFilter):
+    title = _("결과 없음")
+    parameter_name = "zero_results"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("결과 없음")), ("no", _("결과 있음"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(response__result_count=0)
+        if self.value() == "no":
+            return queryset.filter(response__result_count__gt=0)
+        return queryset
+
+
+class RatingFilter(admin.SimpleListFilter):
+    title = _("평점")
+    parameter_name = "rating"
+
+    def lookups(self, request, model_admin):
+        return [(str(n), f"{n}") for n in range(1, 6)] + [("none", _("평가 없음"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(feedback__isnull=True)
+        if self.value() in {"1", "2", "3", "4", "5"}:
+            return queryset.filter(feedback__rating=int(self.value())).distinct()
+        return queryset
+
+
+class SearchResponseInline(admin.StackedInline):
+    model = SearchResponse
+    can_delete = False
+    readonly_fields = ["answer", "sources", "result_count", "response_time_ms", "backend", "created_at"]
+    fields = readonly_fields
+
+
+class UserFeedbackInline(admin.TabularInline):
+    model = UserFeedback
+    extra = 0
+    can_delete = False
+    readonly_fields = ["user", "rating", "comment", "created_at", "updated_at"]
+    fields = readonly_fields
+
+
+@admin.register(SearchQuery)
+class SearchQueryAdmin(admin.ModelAdmin):
+    list_display = ["text", "user", "department", "created_at", "result_count", "response_time_ms", "rating"]
+    list_filter = [("user", admin.RelatedOnlyFieldListFilter), "user__department", "created_at",
+                   RatingFilter, ZeroResultsFilter]
+    search_fields = ["text", "user__email", "user__name"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["id", "user", "text", "session_id", "filters", "top_k", "created_at"]
+    inlines = [SearchResponseInline, UserFeedbackInline]
+    list_select_related = ["user__department", "response"]
+
+    def get_queryset(self, request):
+        first_rating = UserFeedback.objects.filter(query=OuterRef("pk")).order_by("created_at").values("rating")[:1]
+        return super().get_queryset(request).annotate(first_rating=Subquery(first_rating))
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("부서"), ordering="user__department__name")
+    def department(self, obj):
+        return obj.user.department
+
+    @admin.display(description=_("결과 수"), ordering="response__result_count")
+    def result_count(self, obj):
+        return getattr(getattr(obj, "response", None), "result_count", None)
+
+    @admin.display(description=_("응답 시간(ms)"), ordering="response__response_time_ms")
+    def response_time_ms(self, obj):
+        return getattr(getattr(obj, "response", None), "response_time_ms", None)
+
+    @admin.display(description=_("평점"), ordering="first_rating")
+    def rating(self, obj):
+        return obj.first_rating
+
+    def get_urls(self):
+        return [
+            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="search_dashboard"),
+            path("retrieval-test/", self.admin_site.admin_view(self.retrieval_test_view),
+                 name="search_retrieval_test"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        from search import analytics
+        from search.charts import bar_chart
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            days = max(1, min(int(request.GET.get("days", 30)), 365))
+        except ValueError:
+            days = 30
+        daily = analytics.daily(days)
+        labels = [d.day.strftime("%m-%d") for d in daily]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("검색 대시보드"),
+            "days": days,
+            "totals": analytics.totals(days),
+            "charts": [
+                bar_chart(labels, [d.queries for d in daily], title=str(_("일별 검색 수")), unit=""),
+                bar_chart(labels, [d.zero_rate * 100 for d in daily], title=str(_("결과 없음 비율")), unit="%",
+                          color="#ba2121"),
+                bar_chart(labels, [d.p50_ms for d in daily], title=str(_("응답 시간 p50")), unit="ms",
+                          color="#79aec8"),
+                bar_chart(labels, [d.p95_ms for d in daily], title=str(_("응답 시간 p95")), unit="ms",
+                          color="#205067"),
+            ],
+            "top_queries": analytics.top_queries(days),
+            "worst_rated": analytics.worst_rated(days),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/search/dashboard.html", context)
+
+    def retrieval_test_view(self, request):
+        from search.fusion import FusionConfig
+        from search.services import retrieve
+
+        if not (request.user.is_superuser or request.user.has_perm("search.use_retrieval_test")):
+            raise PermissionDenied
+        form = RetrievalTestForm(request.POST or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            fusion = FusionConfig.from_settings()
+            fusion = FusionConfig(method=data["fusion"] or fusion.method, lexical_weight=fusion.lexical_weight,
+                                  dense_weight=fusion.dense_weight, rrf_k=fusion.rrf_k)
+            try:
+                retrieval = retrieve(user=data["user"], query=data["query"], top_k=data["top_k"], fusion=fusion)
+            except Exception as exc:  # shown to the operator, e.g. a bad filter or an embedding failure
+                form.add_error(None, str(exc))
+            else:
+                result = _side_by_side(data["user"], retrieval, data["top_k"])
+        context = {**self.admin_site.each_context(request), "title": _("검색 테스트"), "form": form,
+                   "result": result, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/search/retrieval_test.html", context)
+
+
+def _side_by_side(user, retrieval, top_k):
+    from documents.models import DocumentChunk
+
+    ids = {cid for cid, _s in retrieval.dense[:top_k]} | {cid for cid, _s in retrieval.lexical[:top_k]}
+    chunks = DocumentChunk.objects.visible_to(user).select_related("document").in_bulk(ids)
+
+    def rows(leg):
+        return [{"rank": i, "score": score, "chunk": chunks.get(cid)} for i, (cid, score) in enumerate(leg[:top_k], 1)
+                if cid in chunks]
+
+    return {"dense": rows(retrieval.dense), "lexical": rows(retrieval.lexical), "fused": retrieval.hits,
+            "backend": retrieval.backend, "tsquery": retrieval.lexical_query.tsquery()}
+
+
+class RetrievalTestForm(forms.Form):
+    query = forms.CharField(label=_("검색어"), max_length=1999)
+    user = forms.ModelChoiceField(label=_("검색할 사용자"), queryset=get_user_model().objects.filter(is_active=True)
+                                  .select_related("department").order_by("email"))
+    top_k = forms.IntegerField(label=_("결과 수"), min_value=1, max_value=50, initial=10)
+    fusion = forms.ChoiceField(label=_("결합 방식"), required=False,
+                               choices=[("", _("설정값")), ("convex", "convex"), ("rrf", "RRF")])
+
+
+@admin.register(UserFeedback)
+class UserFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["query", "user", "rating", "comment", "created_at"]
+    list_filter = ["rating", "created_at", "user__department"]
+    search_fields = ["query__text", "comment", "user__email"]
+    list_select_related = ["query", "user"]
+    readonly_fields = ["query", "user", "rating", "comment", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RetentionAudit)
+class RetentionAuditAdmin(admin.ModelAdmin):
+    list_display = ["kind", "ran_at", "dry_run", "retention_days", "cutoff", "total_deleted", "oldest", "newest"]
+    list_filter = ["kind", "dry_run"]
+    readonly_fields = ["kind", "cutoff", "retention_days", "deleted_counts", "oldest", "newest", "dry_run", "ran_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

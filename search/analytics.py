@@ -1,0 +1,74 @@
+"""Read-only figures for the admin dashboard (one SQL statement each)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Avg, Count
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from search.models import SearchQuery, UserFeedback
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    queries: int
+    zero_results: int
+    p50_ms: float | None
+    p95_ms: float | None
+
+    @property
+    def zero_rate(self) -> float:
+        return self.zero_results / self.queries if self.queries else 0.0
+
+
+def daily(days: int = 30) -> list[Day]:
+    since = timezone.now() - timedelta(days=days)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT (q.created_at AT TIME ZONE %s)::date AS day, count(*),
+                   count(*) FILTER (WHERE r.result_count = 0),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY r.response_time_ms),
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY r.response_time_ms)
+            FROM search_searchquery q LEFT JOIN search_searchresponse r ON r.query_id = q.id
+            WHERE q.created_at >= %s GROUP BY 1 ORDER BY 1
+            """,
+            [timezone.get_current_timezone_name(), since],
+        )
+        rows = {row[0]: Day(*row) for row in cursor.fetchall()}
+    today = timezone.localdate()
+    return [rows.get(d, Day(d, 0, 0, None, None)) for d in (today - timedelta(days=i) for i in range(days - 1, -1, -1))]
+
+
+def totals(days: int = 30) -> dict:
+    since = timezone.now() - timedelta(days=days)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE r.result_count = 0),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY r.response_time_ms),
+                   percentile_cont(0.95) WITHIN GROUP (ORDER BY r.response_time_ms)
+            FROM search_searchquery q LEFT JOIN search_searchresponse r ON r.query_id = q.id
+            WHERE q.created_at >= %s
+            """,
+            [since],
+        )
+        queries, zero, p50, p95 = cursor.fetchone()
+    rating = UserFeedback.objects.filter(created_at__gte=since).aggregate(avg=Avg("rating"), n=Count("id"))
+    return {"queries": queries, "zero_results": zero, "zero_rate": (zero / queries) if queries else 0.0,
+            "p50_ms": p50, "p95_ms": p95, "avg_rating": rating["avg"], "ratings": rating["n"]}
+
+
+def top_queries(days: int = 30, limit: int = 10) -> list[dict]:
+    since = timezone.now() - timedelta(days=days)
+    return list(SearchQuery.objects.filter(created_at__gte=since).annotate(q=Lower("text")).values("q")
+                .annotate(n=Count("id")).order_by("-n", "q")[:limit])
+
+
+def worst_rated(days: int = 30, limit: int = 10) -> list[dict]:
+    since = timezone.now() - timedelta(days=days)
+    return list(UserFeedback.objects.filter(created_at__gte=since).annotate(q=Lower("query__text")).values("q")
+                .annotate(avg=Avg("rating"), n=Count("id")).order_by("avg", "-n", "q")[:limit])

@@ -1,0 +1,67 @@
+from rest_framework import serializers
+
+from search.models import SearchQuery
+
+
+class SearchRequestSerializer(serializers.Serializer):
+    """Documentation of the request body; validation (with Korean messages) is in search.services."""
+
+    query = serializers.CharField(help_text="검색어 (1~1,999자)")
+    top_k = serializers.IntegerField(required=False, default=10, min_value=1, max_value=50)
+    filters = serializers.DictField(required=False, help_text="document_type, department, customer, product, "
+                                    "metadata, created_after, created_before, include_drafts")
+    session_id = serializers.CharField(required=False, allow_blank=True)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    n = serializers.IntegerField(help_text="답변의 [n] 인용 번호")
+    chunk_id = serializers.IntegerField()
+    document_id = serializers.UUIDField()
+    document_title = serializers.CharField()
+    document_type = serializers.CharField()
+    document_version = serializers.IntegerField()
+    page = serializers.IntegerField(allow_null=True)
+    section = serializers.CharField()
+    text = serializers.CharField()
+    score = serializers.FloatField()
+    dense_score = serializers.FloatField(allow_null=True)
+    lexical_score = serializers.FloatField(allow_null=True)
+    highlights = serializers.ListField(child=serializers.CharField())
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query_id = serializers.UUIDField()
+    results = serializers.SerializerMethodField()
+    answer = serializers.CharField()
+    citations = serializers.ListField(child=serializers.IntegerField(), source="cited")
+    response_time_ms = serializers.IntegerField()
+
+    def get_results(self, outcome) -> list[dict]:
+        return [SearchHitSerializer({"n": n, **vars(hit)}).data for n, hit in enumerate(outcome.hits, start=1)]
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    query = serializers.CharField(source="text")
+    result_count = serializers.IntegerField(source="response.result_count", allow_null=True, default=None)
+    response_time_ms = serializers.IntegerField(source="response.response_time_ms", allow_null=True, default=None)
+    answer = serializers.CharField(source="response.answer", allow_null=True, default=None)
+    my_rating = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = SearchQuery
+        fields = ["id", "query", "filters", "top_k", "session_id", "created_at", "result_count",
+                  "response_time_ms", "answer", "my_rating"]
+
+
+class FeedbackRequestSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class FeedbackSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    query_id = serializers.UUIDField()
+    rating = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

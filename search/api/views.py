@@ -1,0 +1,53 @@
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from search.api.serializers import (
+    FeedbackRequestSerializer,
+    FeedbackSerializer,
+    HistorySerializer,
+    SearchRequestSerializer,
+    SearchResultSerializer,
+)
+from search.criteria import InvalidSearch
+from search.models import SearchQuery, UserFeedback
+from search.services import feedback_submit, search_run
+
+
+def _body(request) -> dict:
+    if not isinstance(request.data, dict):
+        raise InvalidSearch(_("요청 본문은 JSON 객체여야 합니다."))
+    return request.data
+
+
+class SearchView(APIView):
+    @extend_schema(request=SearchRequestSerializer, responses=SearchResultSerializer, summary="하이브리드 검색")
+    def post(self, request):
+        data = _body(request)
+        outcome = search_run(user=request.user, query=data.get("query"), top_k=data.get("top_k", 10),
+                             filters=data.get("filters"), session_id=data.get("session_id", ""))
+        return Response(SearchResultSerializer(outcome).data)
+
+
+class HistoryView(generics.ListAPIView):
+    """The caller's own searches, newest first."""
+
+    serializer_class = HistorySerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        own_rating = UserFeedback.objects.filter(query=OuterRef("pk"), user=self.request.user).values("rating")[:1]
+        return (SearchQuery.objects.filter(user=self.request.user).select_related("response")
+                .annotate(my_rating=Subquery(own_rating)).order_by("-created_at"))
+
+
+class FeedbackView(APIView):
+    @extend_schema(request=FeedbackRequestSerializer, responses=FeedbackSerializer, summary="검색 결과 평가")
+    def post(self, request, pk):
+        data = _body(request)
+        feedback, created = feedback_submit(user=request.user, query_id=pk, rating=data.get("rating"),
+                                            comment=data.get("comment", ""))
+        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -1,0 +1,102 @@
+"""The lexical side of a query: Kiwi morphemes, drug-name synonyms and exact codes, as one tsquery.
+
+- Every meaningful morpheme of the query is an alternative (OR), as in the chunk tsvector.
+- A drug name found in the synonym dictionary adds every other name of that drug as a phrase.
+- Product codes, EDI codes and numbers with units ("ATV-10", "641900010", "10mg") must match exactly:
+  they become required phrases (AND) on both legs, so a passage about another code is never returned.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from documents.korean import lexical_terms
+
+# Question words, bound nouns and light verbs that occur in a large share of passages: they add cost to the
+# OR query (every passage containing them is ranked) and noise to the ranking. Dropped unless nothing else is left.
+STOP_TERMS = frozenset({
+    "것", "무엇", "어디", "누구", "언제", "어떤", "어느", "몇", "무슨", "어떻", "왜", "하", "되", "있", "없", "이", "그",
+    "저", "수", "등", "때", "중", "곳", "들", "및", "위", "통하", "대하", "따르", "의하",
+})
+
+MAX_PAIRED_ALTERNATIVES = 12
+
+# Tokens with a digit that are either mixed letters+digits (codes, doses) or at least 4 characters long.
+CODE_PATTERN = re.compile(r"(?<![\w.-])(?=[\w.-]*\d)[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    terms: tuple[str, ...]
+    required: tuple[tuple[str, ...], ...] = ()  # phrases (morpheme sequences) that must all match
+    synonyms: tuple[tuple[str, ...], ...] = ()  # alternative phrases from the synonym dictionary
+    highlight_words: tuple[str, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.terms or self.required or self.synonyms)
+
+    def tsquery(self, *, at_least_two: bool = False) -> str:
+        """A to_tsquery('simple', ...) expression, or '' when there is nothing to match.
+
+        at_least_two: passages must contain two of the alternatives (an OR of all pairs, which the GIN index
+        answers by intersecting posting lists); '' when there are fewer than two alternatives.
+        """
+        alternatives = [_quote(t) for t in self.terms] + [_phrase(p) for p in self.synonyms]
+        required = [_phrase(p) for p in self.required]
+        parts = []
+        if at_least_two:
+            if len(alternatives) < 2:
+                return ""
+            kept = alternatives[:MAX_PAIRED_ALTERNATIVES]
+            pairs = [f"{a} & {b}" for i, a in enumerate(kept) for b in kept[i + 1:]]
+            parts.append("(" + " | ".join(f"({pair})" for pair in pairs) + ")")
+        elif alternatives:
+            parts.append("(" + " | ".join(alternatives) + ")")
+        parts.extend(required)
+        return " & ".join(parts)
+
+    def required_tsquery(self) -> str:
+        return " & ".join(_phrase(p) for p in self.required)
+
+
+def _quote(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _phrase(terms: tuple[str, ...]) -> str:
+    return "(" + " <-> ".join(_quote(t) for t in terms) + ")" if len(terms) > 1 else _quote(terms[0])
+
+
+def phrase_tsquery(terms: tuple[str, ...]) -> str:
+    return _phrase(terms)
+
+
+def extract_codes(query: str) -> list[str]:
+    codes = []
+    for match in CODE_PATTERN.finditer(query):
+        token = match.group(0)
+        if any(c.isalpha() for c in token) or sum(c.isdigit() for c in token) >= 4:
+            codes.append(token)
+    return codes
+
+
+def analyse(query: str, *, synonyms=None) -> LexicalQuery:
+    """`synonyms`: a callable(query) -> list of alternative names (defaults to the dictionary in the DB)."""
+    if synonyms is None:
+        from search.synonyms import expansions as synonyms
+    all_terms = set(lexical_terms(query))
+    terms = tuple(sorted(all_terms - STOP_TERMS or all_terms))
+    required = []
+    for code in extract_codes(query):
+        code_terms = tuple(lexical_terms(code))
+        if code_terms and code_terms not in required:
+            required.append(code_terms)
+    alternatives = []
+    names = synonyms(query)
+    for name in names:
+        name_terms = tuple(lexical_terms(name))
+        if name_terms and name_terms not in alternatives:
+            alternatives.append(name_terms)
+    words = {t for t in terms if len(t) > 1 or not t.isascii()} | set(extract_codes(query)) | set(names)
+    return LexicalQuery(terms=terms, required=tuple(required), synonyms=tuple(alternatives),
+                        highlight_words=tuple(sorted(words, key=len, reverse=True)))

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from documents.models import DocumentChunk
+
+
+class Command(BaseCommand):
+    help = "Create the OpenSearch chunk index (--recreate drops it first) and bulk-load every chunk."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--recreate", action="store_true", help="drop and recreate the index")
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, recreate, batch_size, **options):
+        from tqdm import tqdm
+
+        from search.backends import opensearch
+
+        try:
+            os_client = opensearch.client()
+            created = opensearch.ensure_index(recreate=recreate, os_client=os_client)
+            chunks = DocumentChunk.objects.select_related("document__department").order_by("id")
+            total = chunks.count()
+            indexed, last_id = 0, 0
+            with tqdm(total=total, unit="chunk", file=self.stderr, disable=total == 0) as progress:
+                while True:
+                    batch = list(chunks.filter(id__gt=last_id)[:batch_size])
+                    if not batch:
+                        break
+                    indexed += opensearch.bulk_index(batch, os_client=os_client)
+                    last_id = batch[-1].id
+                    progress.update(len(batch))
+        except opensearch.Unavailable as exc:
+            raise CommandError(f"OpenSearch is unreachable: {exc}") from exc
+        self.stdout.write(f"index {opensearch.index_name()} {'created' if created else 'kept'}; {indexed} chunks indexed")

@@ -1,0 +1,154 @@
+"""Search: the drug-name synonym dictionary, the query/response/feedback log (seed 002) and retention audits."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class DrugSynonymGroup(models.Model):
+    """One drug under all its names: brand, ingredient, Korean and English spellings."""
+
+    name = models.CharField(_("대표 이름"), max_length=200, unique=True)
+    note = models.CharField(_("메모"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("약품 동의어 그룹")
+        verbose_name_plural = _("약품 동의어 사전")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SynonymKind(models.TextChoices):
+    BRAND = "brand", _("상품명")
+    INGREDIENT = "ingredient", _("성분명")
+    KOREAN = "korean", _("한글 표기")
+    ENGLISH = "english", _("영문 표기")
+    OTHER = "other", _("기타")
+
+
+class DrugSynonym(models.Model):
+    group = models.ForeignKey(DrugSynonymGroup, verbose_name=_("그룹"), on_delete=models.CASCADE,
+                              related_name="terms")
+    term = models.CharField(_("표기"), max_length=200)
+    kind = models.CharField(_("종류"), max_length=12, choices=SynonymKind.choices, default=SynonymKind.OTHER)
+
+    class Meta:
+        verbose_name = _("동의어")
+        verbose_name_plural = _("동의어")
+        ordering = ["group", "term"]
+        constraints = [
+            models.UniqueConstraint(Lower("term"), name="search_synonym_term_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class SearchQuery(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("사용자"), on_delete=models.CASCADE,
+                             related_name="search_queries", db_index=False)
+    text = models.TextField(_("검색어"))
+    session_id = models.CharField(_("세션 ID"), max_length=100, blank=True, default="")
+    filters = models.JSONField(_("필터"), default=dict, blank=True)
+    top_k = models.PositiveSmallIntegerField(_("요청 결과 수"), default=10)
+    created_at = models.DateTimeField(_("검색 시각"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("검색 기록")
+        verbose_name_plural = _("검색 기록")
+        ordering = ["-created_at"]
+        permissions = [("use_retrieval_test", _("검색 테스트 화면 사용 (다른 사용자의 권한으로 검색)"))]
+        indexes = [
+            models.Index(fields=["user"], name="idx_search_queries_user_id"),
+            models.Index(fields=["created_at"], name="idx_search_queries_timestamp"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class SearchResponse(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    query = models.OneToOneField(SearchQuery, verbose_name=_("검색"), on_delete=models.CASCADE,
+                                 related_name="response")
+    answer = models.TextField(_("답변"), blank=True, default="")
+    # [{"n", "chunk_id", "document_id", "title", "page", "score"}]: what was returned, in order.
+    sources = models.JSONField(_("출처"), default=list, blank=True)
+    result_count = models.PositiveIntegerField(_("결과 수"), default=0)
+    response_time_ms = models.PositiveIntegerField(_("응답 시간(ms)"))
+    backend = models.CharField(_("검색 백엔드"), max_length=20, blank=True, default="postgres")
+    created_at = models.DateTimeField(_("응답 시각"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("검색 응답")
+        verbose_name_plural = _("검색 응답")
+        indexes = [models.Index(fields=["result_count"], name="idx_search_responses_count")]
+
+    def __str__(self):
+        return f"{self.query_id} ({self.result_count})"
+
+
+class UserFeedback(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    query = models.ForeignKey(SearchQuery, verbose_name=_("검색"), on_delete=models.CASCADE,
+                              related_name="feedback", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("사용자"), on_delete=models.CASCADE,
+                             related_name="search_feedback", db_index=False)
+    rating = models.PositiveSmallIntegerField(_("평점"))
+    comment = models.TextField(_("의견"), blank=True, default="")
+    created_at = models.DateTimeField(_("등록 시각"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("사용자 피드백")
+        verbose_name_plural = _("사용자 피드백")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="search_feedback_rating_1_5"),
+            models.UniqueConstraint(fields=["query", "user"], name="search_feedback_one_per_user_query"),
+        ]
+        indexes = [
+            models.Index(fields=["query"], name="idx_user_feedback_query_id"),
+            models.Index(fields=["user"], name="idx_user_feedback_user_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.rating}/5"
+
+
+class RetentionAudit(models.Model):
+    """One run of a retention purge, for any app: what kind of records, how many, which time range.
+
+    `kind` names the purged history ("search_history", and e.g. "chat_history" for the chat app);
+    `deleted_counts` maps a model label to a count, e.g. {"search.SearchQuery": 120, ...}.
+    """
+
+    kind = models.CharField(_("대상"), max_length=50, db_index=True)
+    cutoff = models.DateTimeField(_("기준 시각"))
+    retention_days = models.PositiveIntegerField(_("보관 일수"))
+    deleted_counts = models.JSONField(_("삭제 건수"), default=dict, blank=True)
+    oldest = models.DateTimeField(_("가장 오래된 항목"), null=True, blank=True)
+    newest = models.DateTimeField(_("가장 최근 항목"), null=True, blank=True)
+    dry_run = models.BooleanField(_("모의 실행"), default=False)
+    ran_at = models.DateTimeField(_("실행 시각"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("보관 기한 삭제 기록")
+        verbose_name_plural = _("보관 기한 삭제 기록")
+        ordering = ["-ran_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.ran_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def total_deleted(self) -> int:
+        return sum(self.deleted_counts.values())
