@@ -88,3 +88,8 @@ def test_missing_pgvector_stops_migrate_with_install_hint(monkeypatch):
     operation = pg_extensions.RequiredExtension("vector")
     with connection.schema_editor() as editor, pytest.raises(CommandError, match="pgvector"):
         operation.database_forwards("accounts", editor, None, None)
+
+
+def test_site_root_leads_to_the_api_documentation(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/api/docs/"
