@@ -22,7 +22,11 @@ def _document_id(kwargs):
 
 
 def on_document_indexed(sender, **kwargs):
-    """Queue the (re)indexing of one document's chunks in OpenSearch when that backend is on."""
+    """Recount BM25 statistics; queue the (re)indexing of one document's chunks in OpenSearch when that backend
+    is on."""
+    from search.backends.postgres import invalidate_lexical_stats
+
+    invalidate_lexical_stats()
     document_id = _document_id(kwargs)
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return
@@ -34,6 +38,9 @@ def on_document_indexed(sender, **kwargs):
 
 
 def on_document_deleted(sender, **kwargs):
+    from search.backends.postgres import invalidate_lexical_stats
+
+    invalidate_lexical_stats()
     document_id = _document_id(kwargs)
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return

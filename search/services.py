@@ -60,7 +60,11 @@ def _legs(user, query, lexical, filters, *, candidates, ef_search):
         except opensearch.Unavailable as exc:
             logger.warning("OpenSearch unreachable, searching PostgreSQL instead: %s", exc)
     dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search)
-    lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates)
+    try:
+        lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates)
+    except postgres.LexicalTimeout as exc:
+        logger.warning("Lexical leg timed out, answering with the dense leg alone: %s (query %r)", exc, query[:100])
+        lexical_hits = []
     return dense, lexical_hits, postgres.NAME
 
 

@@ -259,3 +259,5 @@ SEARCH_LEXICAL_RANKING = env.str("SEARCH_LEXICAL_RANKING", default="bm25")
 SEARCH_STATS_CACHE_SECONDS = env.int("SEARCH_STATS_CACHE_SECONDS", default=600)
 # The lexical leg first ranks passages with two or more query words; below this many it widens to any word.
 SEARCH_LEXICAL_STRICT_MIN = env.int("SEARCH_LEXICAL_STRICT_MIN", default=10)
+# Lexical leg statement timeout (ms, 0 = none): past it the search answers with the dense leg alone (logged).
+SEARCH_LEXICAL_TIMEOUT_MS = env.int("SEARCH_LEXICAL_TIMEOUT_MS", default=300)

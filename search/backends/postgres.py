@@ -3,17 +3,17 @@
 Dense leg: pgvector HNSW (cosine) with 0.8's iterative index scans (`hnsw.iterative_scan = relaxed_order`),
 so a selective access rule or filter does not starve the list; `hnsw.ef_search` from SEARCH_HNSW_EF_SEARCH.
 Lexical leg: the query's tsquery (Kiwi morphemes | synonyms, & exact codes) over the 'simple' tsvector (GIN),
-ranked with ts_rank_cd.
+ranked with BM25 (global IDF, MaxScore pruning) or ts_rank_cd.
 """
 
-import hashlib
-import json
+import math
+import time
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import Avg, Count, F
+from django.db import OperationalError, connection, transaction
+from django.db.models import Avg, Count, F, Max
 from django.db.models.functions import Length
 from pgvector.django import CosineDistance
 
@@ -52,7 +52,10 @@ def dense_leg(user, vector, lexical: LexicalQuery, filters: SearchFilters, *, li
 def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: int) -> list[tuple[int, float]]:
     """Passages containing at least two query words first (cheap: GIN intersections); when that finds fewer than
     SEARCH_LEXICAL_STRICT_MIN passages, any query word (OR). A large corpus makes the plain OR query rank a large
-    share of all passages (see docs/notes/issue-5.md)."""
+    share of all passages (see docs/notes/issue-5.md).
+
+    Each statement runs under SEARCH_LEXICAL_TIMEOUT_MS (0 = none); past it LexicalTimeout is raised.
+    """
     strict = lexical.tsquery(at_least_two=True)
     if strict:
         rows = _lexical_rows(user, lexical, filters, strict, limit=limit)
@@ -71,48 +74,164 @@ def _lexical_rows(user, lexical, filters, expression: str, *, limit: int) -> lis
             .order_by("-rank", "id")
             .values_list("id", "rank")[:limit]
         )
-        return list(rows)
-    return _bm25(user, lexical, filters, matched, limit=limit)
+        return _with_timeout(lambda: list(rows))
+    return _bm25(user, lexical, filters, matched, limit=limit, expression=expression)
+
+
+def _with_timeout(run):
+    """Run `run()` with statement_timeout = SEARCH_LEXICAL_TIMEOUT_MS, restoring the previous value afterwards."""
+    timeout_ms = int(settings.SEARCH_LEXICAL_TIMEOUT_MS or 0)
+    if timeout_ms <= 0:
+        return run()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        previous = cursor.fetchone()[0]
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{timeout_ms}ms"])
+            result = run()  # on error the savepoint rollback restores the setting
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return result
+    except OperationalError as exc:
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", None) != "57014":  # query_canceled
+            raise
+        raise LexicalTimeout(f"lexical leg over {timeout_ms} ms") from exc
 
 
 BM25_K1, BM25_B = 1.2, 0.75
+# Largest length normalisation a passage can get (length -> 0): bounds the score of passages left unscored.
+BM25_MAX_NORM = (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B))
 
 
-def _corpus_stats(user, filters: SearchFilters) -> tuple[int, float]:
-    """(passages the user may search with these filters, their mean lexeme count), cached per access class."""
-    access = ("su",) if user.is_superuser else (user.access_level, user.department_id)
-    digest = hashlib.sha256(json.dumps([access, filters.as_json()], default=str, sort_keys=True).encode()).hexdigest()
-    key = f"search:bm25:{digest[:32]}"
+class LexicalTimeout(Exception):
+    """The lexical leg ran past SEARCH_LEXICAL_TIMEOUT_MS; the caller searches with the dense leg alone."""
+
+
+def _stats_generation() -> str:
+    """Part of every statistics cache key: bumped by invalidate_lexical_stats() (document indexed / deleted
+    signals) and the newest chunk id (replace_chunks writes new rows), so new passages are counted at once."""
+    generation = cache.get_or_set("search:bm25:generation", 1, None)
+    newest = DocumentChunk.objects.aggregate(newest=Max("id"))["newest"] or 0
+    return f"{generation}:{newest}"
+
+
+def invalidate_lexical_stats() -> None:
+    """Called when a document is indexed or deleted: document frequencies and collection stats are recounted."""
+    try:
+        cache.incr("search:bm25:generation")
+    except ValueError:
+        cache.set("search:bm25:generation", 2, None)
+
+
+def _collection_stats(generation: str | None = None) -> tuple[int, float]:
+    """(passages with a tsvector, their mean lexeme count) over the whole collection: a global IDF, as in BM25
+    engines. Used only inside scores; never shown (counts shown to users come from visible_to)."""
+    key = f"search:bm25:collection:{generation or _stats_generation()}"
     stats = cache.get(key)
     if stats is None:
-        agg = candidate_chunks(user, filters).filter(search_vector__isnull=False).aggregate(
+        agg = DocumentChunk.objects.filter(search_vector__isnull=False).aggregate(
             n=Count("id"), avgdl=Avg(Length("search_vector")))
         stats = (agg["n"] or 0, float(agg["avgdl"] or 1.0))
         cache.set(key, stats, settings.SEARCH_STATS_CACHE_SECONDS)
     return stats
 
 
-def _bm25(user, lexical: LexicalQuery, filters: SearchFilters, matched, *, limit: int):
-    """BM25 over the passages that match the tsquery, in one statement.
+_DF_CACHE: dict[tuple[str, str], tuple[int, float]] = {}
+_DF_CACHE_MAX = 200_000
 
-    Each query term or phrase is tested once per matching passage (`@@`); passages are short, so term frequency
-    is taken as 1 when present (binary BM25). Document frequency = passages among the matches containing the
-    term (equal to its frequency in the searchable set for OR'ed terms); N and the mean length (lexemes) come
-    from the passages this user may search (cached per access class and filters).
+
+def document_frequencies(units: list[str], generation: str | None = None) -> list[int]:
+    """Passages (whole collection) matching each tsquery unit; one GIN count per unit not yet known.
+
+    Kept in this process (a dict per statistics generation, entries expire after SEARCH_STATS_CACHE_SECONDS):
+    a query needs ~10 of them and Django's local-memory cache would cull them (300 entries) and pickle each."""
+    generation = generation or _stats_generation()
+    now = time.monotonic()
+    ttl = settings.SEARCH_STATS_CACHE_SECONDS
+    found = {}
+    for unit in units:
+        entry = _DF_CACHE.get((generation, unit))
+        if entry is not None and now - entry[1] < ttl:
+            found[unit] = entry[0]
+    missing = [u for u in dict.fromkeys(units) if u not in found]
+    if missing:
+        if len(_DF_CACHE) > _DF_CACHE_MAX:
+            _DF_CACHE.clear()
+        table = DocumentChunk._meta.db_table
+        with connection.cursor() as cursor:
+            for unit in missing:
+                cursor.execute(f"SELECT count(*) FROM {table} WHERE search_vector @@ to_tsquery('simple', %s)", [unit])
+                found[unit] = cursor.fetchone()[0]
+                _DF_CACHE[(generation, unit)] = (found[unit], now)
+    return [int(found[u]) for u in units]
+
+
+def _bm25(user, lexical: LexicalQuery, filters: SearchFilters, matched, *, limit: int, expression: str = ""):
+    """Exact BM25 top-`limit` over the passages that match the tsquery, scoring as few of them as possible.
+
+    Binary BM25: each query term or phrase is tested once per passage (`@@`); passages are short, so term
+    frequency is 1 when present. IDF, N and the mean length are global (cached, recounted when a document is
+    indexed or deleted), so a query needs no pass over all matching passages to count them.
+
+    MaxScore-style pruning: alternatives are sorted by IDF; only passages that contain one of the rarest ones
+    ("essential") are scored, until the limit-th score beats the best score any passage without them could reach
+    (sum of the other IDFs x the largest length normalisation). The result equals scoring every match.
+    Access and filters stay in the SQL (`matched` is built on visible_to).
     """
-    units = [phrase_tsquery((term,)) for term in lexical.terms]
-    units += [phrase_tsquery(p) for p in lexical.synonyms] + [phrase_tsquery(p) for p in lexical.required]
-    n, avgdl = _corpus_stats(user, filters)
-    m_sql, m_params = matched.order_by().values("id", "search_vector").query.sql_with_params()
-    hits = ", ".join(f"(m.search_vector @@ to_tsquery('simple', %s))::int AS h{i}" for i in range(len(units)))
-    dfs = ", ".join(f"sum(h{i}) AS df{i}" for i in range(len(units)))
-    norm = f"({BM25_K1 + 1} / (1 + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * t.dl / %s)))"
-    idf = " + ".join(f"t.h{i} * ln(1 + (%s - s.df{i} + 0.5) / (s.df{i} + 0.5))" for i in range(len(units)))
-    sql = (f"WITH m AS ({m_sql}), "
-           f"t AS MATERIALIZED (SELECT m.id, length(m.search_vector) AS dl, {hits} FROM m), "
-           f"s AS (SELECT {dfs} FROM t) "
-           f"SELECT t.id, ({idf}) * {norm} AS score FROM t, s ORDER BY score DESC, t.id LIMIT %s")
-    params = [*m_params, *units, *([max(n, 1)] * len(units)), max(avgdl, 1.0), limit]
+    alternatives = [phrase_tsquery((term,)) for term in lexical.terms] + [phrase_tsquery(p) for p in lexical.synonyms]
+    required = [phrase_tsquery(p) for p in lexical.required]
+    units = alternatives + required
+    if not units:
+        return []
+    generation = _stats_generation()
+    n, avgdl = _collection_stats(generation)
+    n = max(n, 1)
+    dfs = document_frequencies(units, generation)
+    idfs = [math.log(1 + (n - min(df, n) + 0.5) / (df + 0.5)) for df in dfs]
+    order = sorted(range(len(alternatives)), key=lambda i: (-idfs[i], i))
+    required_idf = sum(idfs[len(alternatives):])
+    j = 1
+    while True:
+        essential = order[:j]
+        rest = order[j:]
+        if rest and expression:
+            # No point scoring fewer passages than the limit.
+            while rest and sum(dfs[i] for i in essential) < limit:
+                j += 1
+                essential, rest = order[:j], order[j:]
+        if rest and expression:
+            narrowed = SearchQuery(f"({expression}) & ({' | '.join(alternatives[i] for i in essential)})",
+                                   search_type="raw", config="simple")
+            subset = matched.filter(search_vector=narrowed)
+        else:
+            subset, rest = matched, []
+        rows = _with_timeout(lambda: _score(subset, units, idfs, avgdl, limit=limit))
+        if not rest:
+            return rows
+        bound = lambda r: BM25_MAX_NORM * (sum(idfs[i] for i in r) + required_idf)  # noqa: E731
+        if len(rows) >= limit and rows[-1][1] > bound(rest):
+            return rows
+        # Fewer rows than the limit: score every match. Otherwise widen straight to the first essential set whose
+        # outside can no longer reach the limit-th score.
+        theta = rows[-1][1] if len(rows) >= limit else -1.0
+        j += 1
+        while j < len(order) and bound(order[j:]) >= theta:
+            j += 1
+
+
+def _score(subset, units, idfs, avgdl, *, limit):
+    m_sql, m_params = subset.order_by().values("id", "search_vector").query.sql_with_params()
+    terms = " + ".join(f"%s * (m.search_vector @@ to_tsquery('simple', %s))::int" for _ in units)
+    norm = f"({BM25_K1 + 1} / (1 + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * length(m.search_vector) / %s)))"
+    params = []
+    for idf, unit in zip(idfs, units):
+        params += [idf, unit]
+    params += [max(avgdl, 1.0)]
+    sql = (f"WITH m AS MATERIALIZED ({m_sql}) SELECT m.id, ({terms}) * {norm} AS score FROM m "
+           f"ORDER BY score DESC, m.id LIMIT %s")
+    params = [*m_params, *params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(chunk_id, float(score)) for chunk_id, score in cursor.fetchall()]

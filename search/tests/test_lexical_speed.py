@@ -1,0 +1,83 @@
+"""The fast BM25 lexical leg: cached global statistics, exact MaxScore pruning, statement timeout fallback."""
+
+import logging
+
+import pytest
+from django.db import connection
+
+from accounts.tests.factories import UserFactory
+from documents.models import Document
+from documents.services import document_delete
+from documents.tests.factories import make_indexed_document
+from search.backends import postgres
+from search.criteria import SearchFilters
+from search.lexical import analyse, phrase_tsquery
+from search.services import retrieve, search_chunks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_document_frequency_follows_indexing_and_deletion(django_capture_on_commit_callbacks):
+    unit = phrase_tsquery(("아토르바스타틴",))
+    first = make_indexed_document(["아토르바스타틴은 스타틴 계열입니다."], title="첫 문서")
+    assert postgres.document_frequencies([unit]) == [1]
+
+    make_indexed_document(["아토르바스타틴 10mg 정제의 보관 방법"], title="둘째 문서")
+    assert postgres.document_frequencies([unit]) == [2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document_delete(document=first)
+    assert postgres.document_frequencies([unit]) == [1]
+
+
+def test_pruned_bm25_returns_the_same_ranking_as_scoring_every_match():
+    # Many passages share the common words; few contain the rare one: pruning scores only a part of them.
+    for i in range(40):
+        make_indexed_document([f"영업 보고 회의 {'자료 ' * (i % 5)}정리 {i}"], title=f"영업 {i}")
+    for i in range(3):
+        make_indexed_document([f"영업 보고 회의에서 리피토 처방 문의 {i}"], title=f"리피토 {i}")
+    user = UserFactory()
+    lexical = analyse("영업 보고 회의 리피토 처방", synonyms=lambda _q: [])
+    expression = lexical.tsquery(at_least_two=True)
+    matched = postgres.candidate_chunks(user, SearchFilters()).filter(
+        search_vector=postgres.SearchQuery(expression, search_type="raw", config="simple"))
+
+    for limit in (2, 5, 20):
+        pruned = postgres._bm25(user, lexical, SearchFilters(), matched, limit=limit, expression=expression)
+        full = postgres._bm25(user, lexical, SearchFilters(), matched, limit=limit)  # no pruning
+        assert [cid for cid, _s in pruned] == [cid for cid, _s in full]
+        assert [round(s, 9) for _c, s in pruned] == [round(s, 9) for _c, s in full]
+    top = Document.objects.get(chunks__id=pruned[0][0])
+    assert top.title.startswith("리피토")
+
+
+def test_invisible_passages_are_never_scored_by_the_lexical_leg():
+    make_indexed_document(["콜레스테롤 약 비공개 단가 인하 계획"], title="L3 단가", access_level=3)
+    make_indexed_document(["콜레스테롤 약 공개 제품 설명"], title="공개", access_level=1)
+
+    retrieval = retrieve(user=UserFactory(access_level=1), query="콜레스테롤 단가 계획")
+
+    titles = set(Document.objects.filter(chunks__id__in=[cid for cid, _s in retrieval.lexical])
+                 .values_list("title", flat=True))
+    assert titles == {"공개"}
+
+
+def test_lexical_timeout_falls_back_to_the_dense_leg(settings, monkeypatch, caplog):
+    make_indexed_document(["리피토는 LDL 콜레스테롤을 낮추는 스타틴입니다."], title="리피토")
+    settings.SEARCH_LEXICAL_TIMEOUT_MS = 50
+
+    def slow_score(*args, **kwargs):
+        with connection.cursor() as cursor:  # a real statement that outlives the timeout on the real server
+            cursor.execute("SELECT pg_sleep(2)")
+        return []
+
+    monkeypatch.setattr(postgres, "_score", slow_score)
+    with caplog.at_level(logging.WARNING, logger="search.services"):
+        hits = search_chunks(user=UserFactory(), query="콜레스테롤 낮추는 리피토")
+
+    assert [hit.document_title for hit in hits] == ["리피토"]
+    assert hits[0].lexical_score is None and hits[0].dense_score is not None
+    assert "Lexical leg timed out" in caplog.text
+    with connection.cursor() as cursor:  # the timeout does not leak into later statements
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
