@@ -79,27 +79,32 @@ def _department_employee_ids(department_id: int):
     return apps.get_model("sales", "Employee").objects.filter(department_id=department_id).values("id")
 
 
-class EmployeeQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet):
+    """visible_to(user) for sales data: everything, nothing, or `scope_condition(scope)` in SQL."""
+
     def visible_to(self, user):
         scope = sales_scope(user)
         if scope.everything:
             return self
         if scope.nothing:
             return self.none()
+        return self.filter(self.scope_condition(scope))
+
+    def scope_condition(self, scope: SalesScope) -> Q:
+        raise NotImplementedError
+
+
+class EmployeeQuerySet(ScopedQuerySet):
+    def scope_condition(self, scope):
         condition = Q(pk=scope.employee_id) | Q(manager_id=scope.employee_id)
         if scope.department_id is not None:
             condition |= Q(department_id=scope.department_id)
-        return self.filter(condition)
+        return condition
 
 
-class CustomerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = sales_scope(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
-        return self.filter(pk__in=visible_customer_ids(scope))
+class CustomerQuerySet(ScopedQuerySet):
+    def scope_condition(self, scope):
+        return Q(pk__in=visible_customer_ids(scope))
 
     def assigned_to(self, employee, *, on=None):
         return self.filter(
@@ -109,14 +114,9 @@ class CustomerQuerySet(models.QuerySet):
         )
 
 
-class ContactQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = sales_scope(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
-        return self.filter(customer_id__in=visible_customer_ids(scope))
+class ContactQuerySet(ScopedQuerySet):
+    def scope_condition(self, scope):
+        return Q(customer_id__in=visible_customer_ids(scope))
 
 
 class ProductQuerySet(models.QuerySet):
@@ -128,37 +128,27 @@ class ProductQuerySet(models.QuerySet):
         return self.none()
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(ScopedQuerySet):
     def current(self, *, on=None):
         """In force on `on` (today by default); both dates are inclusive."""
         on = on or timezone.localdate()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
 
-    def visible_to(self, user):
-        scope = sales_scope(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
+    def scope_condition(self, scope):
         condition = Q(employee_id=scope.employee_id)
         if scope.department_id is not None:
             condition |= Q(employee_id__in=_department_employee_ids(scope.department_id))
-        return self.filter(condition)
+        return condition
 
 
-class _CustomerScopedActivityQuerySet(models.QuerySet):
+class _CustomerScopedActivityQuerySet(ScopedQuerySet):
     """Interactions and sales records: those of visible customers, and for L3 those of the department."""
 
-    def visible_to(self, user):
-        scope = sales_scope(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
+    def scope_condition(self, scope):
         condition = Q(customer_id__in=visible_customer_ids(scope))
         if scope.department_id is not None:
             condition |= Q(employee_id__in=_department_employee_ids(scope.department_id))
-        return self.filter(condition)
+        return condition
 
 
 class InteractionQuerySet(_CustomerScopedActivityQuerySet):
@@ -169,11 +159,6 @@ class SalesRecordQuerySet(_CustomerScopedActivityQuerySet):
     pass
 
 
-class PerformanceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = sales_scope(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
-        return self.filter(customer_id__in=visible_customer_ids(scope))
+class PerformanceQuerySet(ScopedQuerySet):
+    def scope_condition(self, scope):
+        return Q(customer_id__in=visible_customer_ids(scope))
