@@ -44,3 +44,16 @@ def percentile(values, q):
     import numpy as np
 
     return float(np.percentile(values, q)) if values else float("nan")
+
+
+def server_settings() -> str:
+    """The PostgreSQL settings that matter for these figures, as the server reports them."""
+    from django.db import connection
+
+    names = ("server_version", "shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem", "jit")
+    with connection.cursor() as cursor:
+        values = []
+        for name in names:
+            cursor.execute(f"SHOW {name}")
+            values.append(f"{name}={cursor.fetchone()[0]}")
+    return ", ".join(values)

@@ -3,13 +3,17 @@
 `compose_extractive_answer(query, hits) -> (text, cited)`: `hits` is the ranked list the caller returns
 (SearchHit or anything with a `.text`); a citation [n] refers to hits[n - 1], and `cited` lists the
 n's used, ascending. Nothing outside `hits` can be cited. Reusable by chat's extractive provider.
+
+Only the query goes through Kiwi here: the passages are split on punctuation and their sentences scored by
+the query's morphemes found in them (Korean nouns and stems appear verbatim), because Kiwi on three passages
+costs more than the whole retrieval (see docs/notes/issue-5.md).
 """
 
 import math
 
 from django.utils.translation import gettext as _
 
-from documents.korean import lexical_terms, split_sentences
+from documents.korean import lexical_terms, quick_sentences
 
 MAX_SENTENCES = 3
 PASSAGES_CONSIDERED = 3
@@ -20,16 +24,15 @@ def compose_extractive_answer(query: str, hits, *, max_sentences: int = MAX_SENT
                               passages: int = PASSAGES_CONSIDERED) -> tuple[str, list[int]]:
     if not hits:
         return _("검색 결과가 없습니다. 다른 표현이나 제품명으로 다시 검색해 보세요."), []
-    query_terms = set(lexical_terms(query))
+    query_terms = _matchable_terms(query)
     candidates = []  # (score, hit number, sentence position, sentence)
     for n, hit in enumerate(hits[:passages], start=1):
-        for position, sentence in enumerate(split_sentences(hit.text)):
-            text = sentence.text.strip()
+        for position, text in enumerate(quick_sentences(hit.text)):
             if len(text) < 2:
                 continue
-            terms = set(lexical_terms(text))
-            overlap = len(terms & query_terms)
-            score = overlap / math.sqrt(len(terms) + 1) + 0.05 / n
+            lowered = text.lower()
+            overlap = sum(1 for term in query_terms if term in lowered)
+            score = overlap / math.sqrt(len(text.split()) + 1) + 0.05 / n
             candidates.append((score, n, position, text))
     chosen = [c for c in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])) if c[0] > 0.05 / c[1]][:max_sentences]
     if not chosen and candidates:
@@ -41,3 +44,10 @@ def compose_extractive_answer(query: str, hits, *, max_sentences: int = MAX_SENT
             text = text[:MAX_SENTENCE_CHARS].rstrip() + "…"
         parts.append(f"{text} [{n}]")
     return " ".join(parts), sorted({n for _s, n, _p, _t in chosen})
+
+
+def _matchable_terms(query: str) -> set[str]:
+    """The query's morphemes; one-letter ones only when there is nothing else (as substrings they match inside
+    unrelated words)."""
+    terms = set(lexical_terms(query))
+    return {t for t in terms if len(t) > 1} or terms

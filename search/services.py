@@ -9,6 +9,7 @@ extractive answer and the log (SearchQuery + SearchResponse); `feedback_submit()
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,22 +50,29 @@ def _query_vector(provider_name: str, query: str) -> tuple[float, ...]:
     return tuple(get_provider().embed_query(query))
 
 
+# One thread per process embeds queries, so the model (a C engine that releases the GIL) works while this
+# thread waits on the lexical leg in PostgreSQL; one at a time, as the in-process model is not re-entrant.
+_embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
+
+
 def _legs(user, query, lexical, filters, *, candidates, ef_search):
-    vector = list(_query_vector(settings.EMBEDDING_PROVIDER, query))
+    pending_vector = _embedder.submit(_query_vector, settings.EMBEDDING_PROVIDER, query)
     if settings.SEARCH_BACKEND == "opensearch":
         from search.backends import opensearch
 
         try:
+            vector = list(pending_vector.result())
             dense, lexical_hits = opensearch.legs(user, query, vector, lexical, filters, limit=candidates)
             return dense, lexical_hits, opensearch.NAME
         except opensearch.Unavailable as exc:
             logger.warning("OpenSearch unreachable, searching PostgreSQL instead: %s", exc)
-    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search)
     try:
         lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates)
     except postgres.LexicalTimeout as exc:
         logger.warning("Lexical leg timed out, answering with the dense leg alone: %s (query %r)", exc, query[:100])
         lexical_hits = []
+    vector = list(pending_vector.result())
+    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search)
     return dense, lexical_hits, postgres.NAME
 
 

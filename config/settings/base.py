@@ -257,7 +257,8 @@ if SEARCH_BACKEND == "opensearch":
 # Lexical ranking: "bm25" (IDF and length normalisation, computed in SQL over the matching passages) or "ts_rank_cd".
 SEARCH_LEXICAL_RANKING = env.str("SEARCH_LEXICAL_RANKING", default="bm25")
 SEARCH_STATS_CACHE_SECONDS = env.int("SEARCH_STATS_CACHE_SECONDS", default=600)
-# The lexical leg first ranks passages with two or more query words; below this many it widens to any word.
-SEARCH_LEXICAL_STRICT_MIN = env.int("SEARCH_LEXICAL_STRICT_MIN", default=10)
+# Most passages (by document frequency) the lexical leg scores per query, rarest words first; 0 = no limit (exact
+# BM25 over every passage with a query word). Bounds the leg's time on a large corpus: docs/notes/issue-5.md.
+SEARCH_LEXICAL_BUDGET = env.int("SEARCH_LEXICAL_BUDGET", default=5000)
 # Lexical leg statement timeout (ms, 0 = none): past it the search answers with the dense leg alone (logged).
 SEARCH_LEXICAL_TIMEOUT_MS = env.int("SEARCH_LEXICAL_TIMEOUT_MS", default=300)

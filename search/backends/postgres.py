@@ -50,22 +50,13 @@ def dense_leg(user, vector, lexical: LexicalQuery, filters: SearchFilters, *, li
 
 
 def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: int) -> list[tuple[int, float]]:
-    """Passages containing at least two query words first (cheap: GIN intersections); when that finds fewer than
-    SEARCH_LEXICAL_STRICT_MIN passages, any query word (OR). A large corpus makes the plain OR query rank a large
-    share of all passages (see docs/notes/issue-5.md).
+    """BM25 (or ts_rank_cd) over the passages containing any query word, all required codes, within access.
 
     Each statement runs under SEARCH_LEXICAL_TIMEOUT_MS (0 = none); past it LexicalTimeout is raised.
     """
-    strict = lexical.tsquery(at_least_two=True)
-    if strict:
-        rows = _lexical_rows(user, lexical, filters, strict, limit=limit)
-        if len(rows) >= min(limit, settings.SEARCH_LEXICAL_STRICT_MIN):
-            return rows
     expression = lexical.tsquery()
-    return _lexical_rows(user, lexical, filters, expression, limit=limit) if expression else []
-
-
-def _lexical_rows(user, lexical, filters, expression: str, *, limit: int) -> list[tuple[int, float]]:
+    if not expression:
+        return []
     tsquery = SearchQuery(expression, search_type="raw", config="simple")
     matched = candidate_chunks(user, filters).filter(search_vector=tsquery)
     if settings.SEARCH_LEXICAL_RANKING == "ts_rank_cd":
@@ -75,7 +66,7 @@ def _lexical_rows(user, lexical, filters, expression: str, *, limit: int) -> lis
             .values_list("id", "rank")[:limit]
         )
         return _with_timeout(lambda: list(rows))
-    return _bm25(user, lexical, filters, matched, limit=limit, expression=expression)
+    return _bm25(lexical, matched, limit=limit, expression=expression)
 
 
 def _with_timeout(run):
@@ -168,18 +159,25 @@ def document_frequencies(units: list[str], generation: str | None = None) -> lis
     return [int(found[u]) for u in units]
 
 
-def _bm25(user, lexical: LexicalQuery, filters: SearchFilters, matched, *, limit: int, expression: str = ""):
-    """Exact BM25 top-`limit` over the passages that match the tsquery, scoring as few of them as possible.
+def _bm25(lexical: LexicalQuery, matched, *, limit: int, expression: str, budget: int | None = None,
+          prune: bool = True) -> list[tuple[int, float]]:
+    """BM25 top-`limit` of `matched` (built on visible_to, so access and filters stay in the SQL), scoring only
+    the passages that contain the query's rarest words.
 
     Binary BM25: each query term or phrase is tested once per passage (`@@`); passages are short, so term
     frequency is 1 when present. IDF, N and the mean length are global (cached, recounted when a document is
     indexed or deleted), so a query needs no pass over all matching passages to count them.
 
-    MaxScore-style pruning: alternatives are sorted by IDF; only passages that contain one of the rarest ones
-    ("essential") are scored, until the limit-th score beats the best score any passage without them could reach
-    (sum of the other IDFs x the largest length normalisation). The result equals scoring every match.
-    Access and filters stay in the SQL (`matched` is built on visible_to).
+    MaxScore: alternatives are sorted by IDF and only passages containing one of the rarest ("essential") ones
+    are scored; the answer is exact once the limit-th score beats what a passage without them could reach (sum
+    of the other IDFs x the largest length normalisation). The essential set widens until that holds, but only
+    while the passages it covers (by document frequency) stay within `budget` (SEARCH_LEXICAL_BUDGET, 0 = no
+    limit): past it the ranking is that of the passages containing the rare words, and a passage holding only
+    common words is left out. Scoring costs per passage, so this bounds the leg's time on a large corpus
+    (measured in docs/notes/issue-5.md); a code in the query is required, so it bounds the candidates itself.
+    prune=False scores every match (the reference the pruning is tested against).
     """
+    budget = settings.SEARCH_LEXICAL_BUDGET if budget is None else budget
     alternatives = [phrase_tsquery((term,)) for term in lexical.terms] + [phrase_tsquery(p) for p in lexical.synonyms]
     required = [phrase_tsquery(p) for p in lexical.required]
     units = alternatives + required
@@ -192,33 +190,41 @@ def _bm25(user, lexical: LexicalQuery, filters: SearchFilters, matched, *, limit
     idfs = [math.log(1 + (n - min(df, n) + 0.5) / (df + 0.5)) for df in dfs]
     order = sorted(range(len(alternatives)), key=lambda i: (-idfs[i], i))
     required_idf = sum(idfs[len(alternatives):])
+    within_budget = (lambda covered: covered <= budget) if budget > 0 else (lambda covered: True)
+    if not prune or not order or (required and within_budget(min(dfs[len(alternatives):]))):
+        return _with_timeout(lambda: _score(matched, units, idfs, avgdl, limit=limit))
+
+    def covered(j):
+        return sum(dfs[i] for i in order[:j])
+
+    def narrowed(essential, operator=" | "):
+        query = f"({expression}) & ({operator.join(alternatives[i] for i in essential)})"
+        return matched.filter(search_vector=SearchQuery(query, search_type="raw", config="simple"))
+
+    if not within_budget(dfs[order[0]]) and len(order) > 1:
+        # Even the rarest word is common: score the passages that contain the two rarest words together.
+        return _with_timeout(lambda: _score(narrowed(order[:2], " & "), units, idfs, avgdl, limit=limit))
     j = 1
+    if budget > 0:
+        while j < len(order) and within_budget(covered(j + 1)):
+            j += 1  # as many rare words as the budget allows: the fewer rounds, the faster
+    else:
+        while j < len(order) and covered(j) < limit:
+            j += 1  # no point scoring fewer passages than the limit
+    bound = lambda rest: BM25_MAX_NORM * (sum(idfs[i] for i in rest) + required_idf)  # noqa: E731
     while True:
-        essential = order[:j]
-        rest = order[j:]
-        if rest and expression:
-            # No point scoring fewer passages than the limit.
-            while rest and sum(dfs[i] for i in essential) < limit:
-                j += 1
-                essential, rest = order[:j], order[j:]
-        if rest and expression:
-            narrowed = SearchQuery(f"({expression}) & ({' | '.join(alternatives[i] for i in essential)})",
-                                   search_type="raw", config="simple")
-            subset = matched.filter(search_vector=narrowed)
-        else:
-            subset, rest = matched, []
+        essential, rest = order[:j], order[j:]
+        subset = narrowed(essential) if rest else matched
         rows = _with_timeout(lambda: _score(subset, units, idfs, avgdl, limit=limit))
-        if not rest:
-            return rows
-        bound = lambda r: BM25_MAX_NORM * (sum(idfs[i] for i in r) + required_idf)  # noqa: E731
-        if len(rows) >= limit and rows[-1][1] > bound(rest):
-            return rows
-        # Fewer rows than the limit: score every match. Otherwise widen straight to the first essential set whose
-        # outside can no longer reach the limit-th score.
+        if not rest or (len(rows) >= limit and rows[-1][1] > bound(rest)):
+            return rows  # exact
+        # Widen straight to the first essential set whose outside can no longer reach the limit-th score.
         theta = rows[-1][1] if len(rows) >= limit else -1.0
         j += 1
         while j < len(order) and bound(order[j:]) >= theta:
             j += 1
+        if not within_budget(covered(j)):
+            return rows  # the rare words' passages, ranked exactly among themselves
 
 
 def _score(subset, units, idfs, avgdl, *, limit):

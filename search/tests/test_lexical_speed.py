@@ -30,25 +30,44 @@ def test_document_frequency_follows_indexing_and_deletion(django_capture_on_comm
     assert postgres.document_frequencies([unit]) == [1]
 
 
-def test_pruned_bm25_returns_the_same_ranking_as_scoring_every_match():
+def _common_and_rare_passages():
     # Many passages share the common words; few contain the rare one: pruning scores only a part of them.
     for i in range(40):
         make_indexed_document([f"영업 보고 회의 {'자료 ' * (i % 5)}정리 {i}"], title=f"영업 {i}")
     for i in range(3):
         make_indexed_document([f"영업 보고 회의에서 리피토 처방 문의 {i}"], title=f"리피토 {i}")
-    user = UserFactory()
     lexical = analyse("영업 보고 회의 리피토 처방", synonyms=lambda _q: [])
-    expression = lexical.tsquery(at_least_two=True)
-    matched = postgres.candidate_chunks(user, SearchFilters()).filter(
+    expression = lexical.tsquery()
+    matched = postgres.candidate_chunks(UserFactory(), SearchFilters()).filter(
         search_vector=postgres.SearchQuery(expression, search_type="raw", config="simple"))
+    return lexical, expression, matched
+
+
+def test_pruned_bm25_returns_the_same_ranking_as_scoring_every_match():
+    lexical, expression, matched = _common_and_rare_passages()
 
     for limit in (2, 5, 20):
-        pruned = postgres._bm25(user, lexical, SearchFilters(), matched, limit=limit, expression=expression)
-        full = postgres._bm25(user, lexical, SearchFilters(), matched, limit=limit)  # no pruning
+        pruned = postgres._bm25(lexical, matched, limit=limit, expression=expression, budget=0)
+        full = postgres._bm25(lexical, matched, limit=limit, expression=expression, prune=False)
         assert [cid for cid, _s in pruned] == [cid for cid, _s in full]
         assert [round(s, 9) for _c, s in pruned] == [round(s, 9) for _c, s in full]
     top = Document.objects.get(chunks__id=pruned[0][0])
     assert top.title.startswith("리피토")
+
+
+def test_lexical_budget_scores_the_rare_words_passages_and_keeps_their_order(settings):
+    lexical, expression, matched = _common_and_rare_passages()
+    full = postgres._bm25(lexical, matched, limit=50, expression=expression, prune=False)
+    user = UserFactory()
+
+    settings.SEARCH_LEXICAL_BUDGET = 3  # only the rarest word (리피토, in 3 passages) fits
+    budgeted = postgres.lexical_leg(user, lexical, SearchFilters(), limit=50)
+    settings.SEARCH_LEXICAL_BUDGET = 0
+    exact = postgres.lexical_leg(user, lexical, SearchFilters(), limit=50)
+
+    assert len(full) == 43 and exact == full
+    assert {Document.objects.get(chunks__id=cid).title for cid, _s in budgeted} == {"리피토 0", "리피토 1", "리피토 2"}
+    assert budgeted == full[:3]
 
 
 def test_invisible_passages_are_never_scored_by_the_lexical_leg():
