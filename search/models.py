@@ -152,3 +152,38 @@ class RetentionAudit(models.Model):
     @property
     def total_deleted(self) -> int:
         return sum(self.deleted_counts.values())
+
+
+class LexiconTerm(models.Model):
+    """How many passages contain each lexeme of the chunk tsvectors: BM25's document frequencies.
+
+    Kept exact by triggers on the chunk table (migration 0002), whatever writes the chunks (indexing, bulk
+    loads, cascading deletes), so a query reads its words' frequencies with one primary-key lookup instead of
+    counting matches through the GIN index (up to hundreds of milliseconds per common word at 1M passages).
+    """
+
+    term = models.TextField(_("낱말"), primary_key=True)
+    passages = models.BigIntegerField(_("포함 조각 수"))
+
+    class Meta:
+        db_table = "search_lexicon_term"
+        verbose_name = _("색인 낱말 통계")
+        verbose_name_plural = _("색인 낱말 통계")
+
+    def __str__(self):
+        return f"{self.term} ({self.passages})"
+
+
+class LexiconTotals(models.Model):
+    """One row (id 1): passages with a tsvector and the sum of their lexeme counts (BM25's N and mean length).
+    Maintained by the same triggers as LexiconTerm."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    passages = models.BigIntegerField(_("조각 수"), default=0)
+    lexemes = models.BigIntegerField(_("낱말 수 합계"), default=0)
+
+    class Meta:
+        db_table = "search_lexicon_totals"
+        verbose_name = _("색인 전체 통계")
+        verbose_name_plural = _("색인 전체 통계")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="search_lexicon_totals_single_row")]

@@ -22,11 +22,7 @@ def _document_id(kwargs):
 
 
 def on_document_indexed(sender, **kwargs):
-    """Recount BM25 statistics; queue the (re)indexing of one document's chunks in OpenSearch when that backend
-    is on."""
-    from search.backends.postgres import invalidate_lexical_stats
-
-    invalidate_lexical_stats()
+    """Queue the (re)indexing of one document's chunks in OpenSearch when that backend is on."""
     document_id = _document_id(kwargs)
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return
@@ -38,9 +34,6 @@ def on_document_indexed(sender, **kwargs):
 
 
 def on_document_deleted(sender, **kwargs):
-    from search.backends.postgres import invalidate_lexical_stats
-
-    invalidate_lexical_stats()
     document_id = _document_id(kwargs)
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return

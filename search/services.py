@@ -72,7 +72,8 @@ def _legs(user, query, lexical, filters, *, candidates, ef_search):
         logger.warning("Lexical leg timed out, answering with the dense leg alone: %s (query %r)", exc, query[:100])
         lexical_hits = []
     vector = list(pending_vector.result())
-    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search)
+    among = [chunk_id for chunk_id, _score in lexical_hits] if lexical.required and lexical_hits else None
+    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search, among=among)
     return dense, lexical_hits, postgres.NAME
 
 
@@ -90,7 +91,13 @@ def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionC
 
 def _hydrate(user, ranked, dense_scores, lexical_scores, lexical: LexicalQuery) -> list[SearchHit]:
     # visible_to again: hits from an external index are re-checked against the access rule in SQL.
-    chunks = DocumentChunk.objects.visible_to(user).select_related("document").in_bulk([cid for cid, _s in ranked])
+    # only(): a chunk row also holds its vector and tsvector, and a document its whole extracted text.
+    chunks = (
+        DocumentChunk.objects.visible_to(user).select_related("document")
+        .only("id", "document_id", "page", "section", "text", "document__title", "document__document_type",
+              "document__version")
+        .in_bulk([cid for cid, _s in ranked])
+    )
     hits = []
     for chunk_id, score in ranked:
         chunk = chunks.get(chunk_id)

@@ -256,7 +256,6 @@ if SEARCH_BACKEND == "opensearch":
     READINESS_CHECKS = [*READINESS_CHECKS, "search.health.check_opensearch"]
 # Lexical ranking: "bm25" (IDF and length normalisation, computed in SQL over the matching passages) or "ts_rank_cd".
 SEARCH_LEXICAL_RANKING = env.str("SEARCH_LEXICAL_RANKING", default="bm25")
-SEARCH_STATS_CACHE_SECONDS = env.int("SEARCH_STATS_CACHE_SECONDS", default=600)
 # Most passages (by document frequency) the lexical leg scores per query, rarest words first; 0 = no limit (exact
 # BM25 over every passage with a query word). Bounds the leg's time on a large corpus: docs/notes/issue-5.md.
 SEARCH_LEXICAL_BUDGET = env.int("SEARCH_LEXICAL_BUDGET", default=5000)

@@ -7,19 +7,17 @@ ranked with BM25 (global IDF, MaxScore pruning) or ts_rank_cd.
 """
 
 import math
-import time
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import Avg, Count, F, Max
-from django.db.models.functions import Length
+from django.db.models import F
 from pgvector.django import CosineDistance
 
 from documents.models import DocumentChunk
 from search.criteria import SearchFilters, apply_filters
 from search.lexical import LexicalQuery, phrase_tsquery
+from search.models import LexiconTerm, LexiconTotals
 
 NAME = "postgres"
 
@@ -29,11 +27,23 @@ def candidate_chunks(user, filters: SearchFilters):
 
 
 def dense_leg(user, vector, lexical: LexicalQuery, filters: SearchFilters, *, limit: int,
-              ef_search: int | None = None) -> list[tuple[int, float]]:
+              ef_search: int | None = None, among: list[int] | None = None) -> list[tuple[int, float]]:
+    """Nearest passages by cosine similarity, through the HNSW index.
+
+    `among`: rank just these passages (still through visible_to and the filters) by exact distance instead. The
+    caller passes the lexical leg's passages when the query has a code: every result must contain it, and on a
+    large corpus the index walks tens of thousands of neighbours to find the few that do (measured in
+    docs/notes/issue-5.md), while the passages that contain it are already known.
+    """
     chunks = candidate_chunks(user, filters).filter(embedding__isnull=False)
     if lexical.required:
         chunks = chunks.filter(search_vector=SearchQuery(lexical.required_tsquery(), search_type="raw",
                                                          config="simple"))
+    if among is not None:
+        # No ORDER BY in SQL: the planner must not pick the HNSW index for a handful of known rows.
+        rows = sorted(chunks.filter(id__in=among).annotate(distance=CosineDistance("embedding", vector))
+                      .order_by().values_list("id", "distance"), key=lambda row: (row[1], row[0]))[:limit]
+        return [(chunk_id, 1.0 - distance) for chunk_id, distance in rows]
     ef_search = int(ef_search or settings.SEARCH_HNSW_EF_SEARCH)
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -100,63 +110,21 @@ class LexicalTimeout(Exception):
     """The lexical leg ran past SEARCH_LEXICAL_TIMEOUT_MS; the caller searches with the dense leg alone."""
 
 
-def _stats_generation() -> str:
-    """Part of every statistics cache key: bumped by invalidate_lexical_stats() (document indexed / deleted
-    signals) and the newest chunk id (replace_chunks writes new rows), so new passages are counted at once."""
-    generation = cache.get_or_set("search:bm25:generation", 1, None)
-    newest = DocumentChunk.objects.aggregate(newest=Max("id"))["newest"] or 0
-    return f"{generation}:{newest}"
+def lexicon_statistics(phrases: list[tuple[str, ...]]) -> tuple[int, float, list[int]]:
+    """(passages in the collection, their mean lexeme count, passages containing each phrase), from the lexicon
+    tables the chunk triggers keep exact: one primary-key lookup per query. A phrase of several words counts
+    as its rarest word (an upper bound: its IDF is never overstated). Whole-collection figures, as in BM25
+    engines; they only enter scores and are never shown (counts shown to users come from visible_to)."""
+    words = sorted({word for phrase in phrases for word in phrase})
+    found = dict(LexiconTerm.objects.filter(term__in=words).values_list("term", "passages"))
+    totals = LexiconTotals.objects.filter(id=1).values_list("passages", "lexemes").first() or (0, 0)
+    passages = max(int(totals[0]), 0)
+    mean_length = totals[1] / passages if passages else 1.0
+    return passages, mean_length, [min(max(int(found.get(word, 0)), 0) for word in phrase) for phrase in phrases]
 
 
-def invalidate_lexical_stats() -> None:
-    """Called when a document is indexed or deleted: document frequencies and collection stats are recounted."""
-    try:
-        cache.incr("search:bm25:generation")
-    except ValueError:
-        cache.set("search:bm25:generation", 2, None)
-
-
-def _collection_stats(generation: str | None = None) -> tuple[int, float]:
-    """(passages with a tsvector, their mean lexeme count) over the whole collection: a global IDF, as in BM25
-    engines. Used only inside scores; never shown (counts shown to users come from visible_to)."""
-    key = f"search:bm25:collection:{generation or _stats_generation()}"
-    stats = cache.get(key)
-    if stats is None:
-        agg = DocumentChunk.objects.filter(search_vector__isnull=False).aggregate(
-            n=Count("id"), avgdl=Avg(Length("search_vector")))
-        stats = (agg["n"] or 0, float(agg["avgdl"] or 1.0))
-        cache.set(key, stats, settings.SEARCH_STATS_CACHE_SECONDS)
-    return stats
-
-
-_DF_CACHE: dict[tuple[str, str], tuple[int, float]] = {}
-_DF_CACHE_MAX = 200_000
-
-
-def document_frequencies(units: list[str], generation: str | None = None) -> list[int]:
-    """Passages (whole collection) matching each tsquery unit; one GIN count per unit not yet known.
-
-    Kept in this process (a dict per statistics generation, entries expire after SEARCH_STATS_CACHE_SECONDS):
-    a query needs ~10 of them and Django's local-memory cache would cull them (300 entries) and pickle each."""
-    generation = generation or _stats_generation()
-    now = time.monotonic()
-    ttl = settings.SEARCH_STATS_CACHE_SECONDS
-    found = {}
-    for unit in units:
-        entry = _DF_CACHE.get((generation, unit))
-        if entry is not None and now - entry[1] < ttl:
-            found[unit] = entry[0]
-    missing = [u for u in dict.fromkeys(units) if u not in found]
-    if missing:
-        if len(_DF_CACHE) > _DF_CACHE_MAX:
-            _DF_CACHE.clear()
-        table = DocumentChunk._meta.db_table
-        with connection.cursor() as cursor:
-            for unit in missing:
-                cursor.execute(f"SELECT count(*) FROM {table} WHERE search_vector @@ to_tsquery('simple', %s)", [unit])
-                found[unit] = cursor.fetchone()[0]
-                _DF_CACHE[(generation, unit)] = (found[unit], now)
-    return [int(found[u]) for u in units]
+def document_frequencies(phrases: list[tuple[str, ...]]) -> list[int]:
+    return lexicon_statistics(phrases)[2]
 
 
 def _bm25(lexical: LexicalQuery, matched, *, limit: int, expression: str, budget: int | None = None,
@@ -165,8 +133,8 @@ def _bm25(lexical: LexicalQuery, matched, *, limit: int, expression: str, budget
     the passages that contain the query's rarest words.
 
     Binary BM25: each query term or phrase is tested once per passage (`@@`); passages are short, so term
-    frequency is 1 when present. IDF, N and the mean length are global (cached, recounted when a document is
-    indexed or deleted), so a query needs no pass over all matching passages to count them.
+    frequency is 1 when present. IDF, N and the mean length are global and read from the lexicon tables (kept
+    exact by triggers), so a query needs no pass over all matching passages to count them.
 
     MaxScore: alternatives are sorted by IDF and only passages containing one of the rarest ("essential") ones
     are scored; the answer is exact once the limit-th score beats what a passage without them could reach (sum
@@ -178,15 +146,14 @@ def _bm25(lexical: LexicalQuery, matched, *, limit: int, expression: str, budget
     prune=False scores every match (the reference the pruning is tested against).
     """
     budget = settings.SEARCH_LEXICAL_BUDGET if budget is None else budget
-    alternatives = [phrase_tsquery((term,)) for term in lexical.terms] + [phrase_tsquery(p) for p in lexical.synonyms]
+    phrases = [(term,) for term in lexical.terms] + list(lexical.synonyms)
+    alternatives = [phrase_tsquery(p) for p in phrases]
     required = [phrase_tsquery(p) for p in lexical.required]
     units = alternatives + required
     if not units:
         return []
-    generation = _stats_generation()
-    n, avgdl = _collection_stats(generation)
+    n, avgdl, dfs = lexicon_statistics(phrases + list(lexical.required))
     n = max(n, 1)
-    dfs = document_frequencies(units, generation)
     idfs = [math.log(1 + (n - min(df, n) + 0.5) / (df + 0.5)) for df in dfs]
     order = sorted(range(len(alternatives)), key=lambda i: (-idfs[i], i))
     required_idf = sum(idfs[len(alternatives):])
@@ -229,8 +196,9 @@ def _bm25(lexical: LexicalQuery, matched, *, limit: int, expression: str, budget
 
 def _score(subset, units, idfs, avgdl, *, limit):
     m_sql, m_params = subset.order_by().values("id", "search_vector").query.sql_with_params()
-    terms = " + ".join(f"%s * (m.search_vector @@ to_tsquery('simple', %s))::int" for _ in units)
-    norm = f"({BM25_K1 + 1} / (1 + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * length(m.search_vector) / %s)))"
+    terms = " + ".join("%s::float8 * (m.search_vector @@ to_tsquery('simple', %s))::int" for _ in units)
+    norm = (f"({BM25_K1 + 1}::float8 / (1 + {BM25_K1}::float8 * (1 - {BM25_B}::float8 + {BM25_B}::float8 * "
+            "length(m.search_vector) / %s::float8)))")
     params = []
     for idf, unit in zip(idfs, units):
         params += [idf, unit]

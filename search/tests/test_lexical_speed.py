@@ -1,4 +1,4 @@
-"""The fast BM25 lexical leg: cached global statistics, exact MaxScore pruning, statement timeout fallback."""
+"""The fast BM25 lexical leg: trigger-maintained statistics, MaxScore pruning, budget, statement timeout."""
 
 import logging
 
@@ -6,19 +6,21 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import UserFactory
-from documents.models import Document
+from documents.indexing import ChunkDraft, replace_chunks
+from documents.models import Document, DocumentChunk
 from documents.services import document_delete
 from documents.tests.factories import make_indexed_document
 from search.backends import postgres
 from search.criteria import SearchFilters
-from search.lexical import analyse, phrase_tsquery
+from search.lexical import analyse
+from search.models import LexiconTerm, LexiconTotals
 from search.services import retrieve, search_chunks
 
 pytestmark = pytest.mark.django_db
 
 
 def test_document_frequency_follows_indexing_and_deletion(django_capture_on_commit_callbacks):
-    unit = phrase_tsquery(("아토르바스타틴",))
+    unit = ("아토르바스타틴",)
     first = make_indexed_document(["아토르바스타틴은 스타틴 계열입니다."], title="첫 문서")
     assert postgres.document_frequencies([unit]) == [1]
 
@@ -100,3 +102,38 @@ def test_lexical_timeout_falls_back_to_the_dense_leg(settings, monkeypatch, capl
     with connection.cursor() as cursor:  # the timeout does not leak into later statements
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+def _recount():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT u.lexeme, count(*) FROM documents_documentchunk c, unnest(c.search_vector) AS u "
+                       "WHERE c.search_vector IS NOT NULL GROUP BY u.lexeme")
+        terms = dict(cursor.fetchall())
+        cursor.execute("SELECT count(*), coalesce(sum(length(search_vector)), 0) FROM documents_documentchunk "
+                       "WHERE search_vector IS NOT NULL")
+        return terms, tuple(cursor.fetchone())
+
+
+def _lexicon():
+    terms = {t: n for t, n in LexiconTerm.objects.values_list("term", "passages") if n}
+    totals = LexiconTotals.objects.values_list("passages", "lexemes").first() or (0, 0)
+    return terms, tuple(totals)
+
+
+def test_lexicon_statistics_equal_a_recount_after_indexing_reindexing_editing_and_deleting(
+        django_capture_on_commit_callbacks):
+    first = make_indexed_document(["리피토 복약 안내", "아토르바스타틴 10mg 보관 방법"], title="리피토")
+    second = make_indexed_document(["메트포르민 신장 기능 확인"], title="메트포르민")
+    assert _lexicon() == _recount() and _recount()[1][0] == 3
+
+    replace_chunks(first, [ChunkDraft(text="크레스토 로수바스타틴 용량", page=1)])  # reindexed with new text
+    DocumentChunk.objects.filter(document=second).update(page=7)  # an edit that leaves the words alone
+    assert _lexicon() == _recount()
+    assert dict(_lexicon()[0]).get("리피토") is None and _lexicon()[0]["크레스토"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document_delete(document=second)
+    assert _lexicon() == _recount() and _lexicon()[1][0] == 1
+
+    n, mean_length, dfs = postgres.lexicon_statistics([("크레스토",), ("없는낱말",), ("크레스토", "용량")])
+    assert (n, dfs) == (1, [1, 0, 1]) and mean_length == _recount()[1][1]

@@ -100,6 +100,19 @@ def test_exact_product_code_must_match():
     assert [hit.document_title for hit in hits] == ["ATV-20"]
 
 
+def test_code_query_ranks_the_passages_with_the_code_by_meaning_too():
+    make_indexed_document(["제품코드 ATV-10 리피토 정의 보관 방법: 실온에서 습기를 피해 보관합니다."], title="보관")
+    make_indexed_document(["제품코드 ATV-10 리피토 정의 약가와 포장 단위 안내"], title="약가")
+    make_indexed_document(["제품코드 ATV-20 리피토 정의 보관 방법: 실온 보관"], title="다른 코드")
+
+    retrieval = retrieve(user=UserFactory(), query="ATV-10 보관 방법")
+
+    assert [hit.document_title for hit in retrieval.hits] == ["보관", "약가"]
+    # The dense leg scored exactly the lexical leg's passages (all contain the code), not an index walk.
+    assert {cid for cid, _s in retrieval.dense} == {cid for cid, _s in retrieval.lexical}
+    assert all(hit.dense_score is not None for hit in retrieval.hits)
+
+
 def test_edi_code_must_match():
     make_indexed_document(["보험코드 641900010 아토르바스타틴 10mg"], title="EDI 641900010")
     make_indexed_document(["보험코드 641900020 아토르바스타틴 20mg"], title="EDI 641900020")
