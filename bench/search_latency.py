@@ -2,6 +2,11 @@
 dense recall@10 against an exact scan, and the hnsw.ef_search / recall / latency trade-off.
 
     python bench/search_latency.py --sizes 10000 100000 [--queries 200] [--ef 20 40 64 100 200 400]
+        [--lexical-exact 30] [--warmup 200] [--parts dense,lexical,embed,service,api]
+
+The service and API rows come twice: with the query embedded per query by the in-process e5 model (as a
+first-time query on this machine) and with its vector ready (what an embedding server or the query-vector cache
+leaves to this process). Point EMBEDDED_PG_DIR at a server tuned for the run (shared_buffers etc.; printed).
 
 Corpus: N chunks in N/10 documents on a scratch database of the embedded server (bulk COPY, then the HNSW
 and GIN indexes of the migration are rebuilt). Documents are L1, L2 and L3 in turn, so an L1 user sees a
@@ -183,10 +188,10 @@ def main():
         fill(n, bases, sentences, noise=args.noise)
         cases = {"unfiltered (L3, sees all)": users[3], "filtered (L1, sees 1/3)": users[1]}
         if warmup and parts & {"lexical", "service", "api"}:
-            # Steady state: the document frequencies of common words are cached after some traffic.
+            # Steady state: a running server has its index pages, Kiwi and the model warm after some traffic.
             for q in warmup:
                 search_chunks(user=users[3], query=q, top_k=10)
-            print(f"warm-up: {len(warmup)} other KorQuAD questions searched first (caches document frequencies)")
+            print(f"warm-up: {len(warmup)} other KorQuAD questions searched first (buffer cache, Kiwi, model)")
         exact = {}
         for name, user in (cases.items() if "dense" in parts else ()):
             exact[name], exact_ms = timed(lambda i: exact_top10(user, query_vectors[i].tolist(), lexicals[i], filters),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from search.models import (
     DrugSynonym,
     DrugSynonymGroup,
+    LexiconTerm,
     RetentionAudit,
     SearchQuery,
     SearchResponse,
@@ -224,4 +225,24 @@ class RetentionAuditAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LexiconTerm)
+class LexiconTermAdmin(admin.ModelAdmin):
+    """Read-only: how common each indexed word is (BM25's document frequency). The most common words weigh
+    least in the lexical ranking; kept up to date by database triggers, never edited by hand."""
+
+    list_display = ["term", "passages"]
+    search_fields = ["term"]
+    ordering = ["-passages", "term"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

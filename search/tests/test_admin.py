@@ -85,3 +85,15 @@ def test_synonym_group_is_editable_in_admin_and_expands_search(admin_client):
     assert response.status_code == 302
     assert DrugSynonymGroup.objects.get().terms.count() == 2
     assert retrieve(user=UserFactory(), query="노바스크 부종").lexical
+
+
+def test_lexicon_page_lists_indexed_words_by_frequency_read_only(admin_client):
+    make_indexed_document(["리피토 보관 방법", "리피토 복용 시간"], title="리피토")
+
+    url = reverse("admin:search_lexiconterm_changelist")
+    response = admin_client.get(url)
+    rows = response.content.decode().split('id="result_list"', 1)[1]
+
+    assert response.status_code == 200
+    assert rows.index("리피토") < rows.index("보관")  # in 2 passages, listed before words in 1
+    assert admin_client.get(reverse("admin:search_lexiconterm_add")).status_code == 403

@@ -52,3 +52,11 @@ def test_extractive_answer_without_hits_says_so_and_cites_nothing():
     text, cited = compose_extractive_answer("리피토", [])
 
     assert cited == [] and "검색 결과가 없습니다" in text
+
+
+def test_extractive_answer_splits_passages_on_punctuation_and_line_breaks():
+    hits = [SimpleNamespace(text="보관 방법\n리피토는 실온에서 보관하십시오! 습기를 피하십시오? 개봉 후 30일 이내 복용")]
+
+    text, cited = compose_extractive_answer("리피토 보관", hits, max_sentences=1)
+
+    assert text == "리피토는 실온에서 보관하십시오! [1]" and cited == [1]
