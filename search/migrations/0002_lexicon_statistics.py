@@ -4,8 +4,7 @@ from django.db import migrations, models
 
 
 # Statement-level triggers with transition tables: one aggregate per statement, so a bulk insert of a million
-# chunks costs one GROUP BY, not a million upserts. Rows are upserted in term order so that two transactions
-# indexing at once lock the same rows in the same order (no deadlock).
+# chunks costs one GROUP BY, not a million upserts.
 LEXICON_SQL = """
 CREATE FUNCTION search_lexicon_on_chunks() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -23,6 +22,9 @@ DECLARE
     changed text := 'SELECT %s.search_vector FROM old_rows o JOIN new_rows n USING (id) '
                     'WHERE o.search_vector IS DISTINCT FROM n.search_vector';
 BEGIN
+    -- One writer of the lexicon at a time until commit: a transaction that deletes a document's chunks and then
+    -- inserts new ones would otherwise lock words in two rounds and could deadlock with another such transaction.
+    PERFORM pg_advisory_xact_lock(hashtext('search_lexicon'));
     IF TG_OP = 'INSERT' THEN
         EXECUTE format(apply, 'SELECT search_vector FROM new_rows', 1);
     ELSIF TG_OP = 'DELETE' THEN
