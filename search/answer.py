@@ -10,6 +10,7 @@ costs more than the whole retrieval (see docs/notes/issue-5.md).
 """
 
 import math
+import re
 
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from documents.korean import lexical_terms, quick_sentences
 MAX_SENTENCES = 3
 PASSAGES_CONSIDERED = 3
 MAX_SENTENCE_CHARS = 400
+SENTENCE_ENDING = re.compile(r"[.!?。！？…]['\"”’)]*$|[다요죠음함임됨]$")
 
 
 def compose_extractive_answer(query: str, hits, *, max_sentences: int = MAX_SENTENCES,
@@ -34,6 +36,8 @@ def compose_extractive_answer(query: str, hits, *, max_sentences: int = MAX_SENT
             overlap = sum(1 for term in query_terms if term in lowered)
             score = overlap / math.sqrt(len(text.split()) + 1) + 0.05 / n
             candidates.append((score, n, position, text))
+    # Headings, titles and table rows (line fragments without a sentence ending) only when nothing else is left.
+    candidates = [c for c in candidates if SENTENCE_ENDING.search(c[3])] or candidates
     chosen = [c for c in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])) if c[0] > 0.05 / c[1]][:max_sentences]
     if not chosen and candidates:
         chosen = [min(candidates, key=lambda c: (c[1], c[2]))]

@@ -60,3 +60,11 @@ def test_extractive_answer_splits_passages_on_punctuation_and_line_breaks():
     text, cited = compose_extractive_answer("리피토 보관", hits, max_sentences=1)
 
     assert text == "리피토는 실온에서 보관하십시오! [1]" and cited == [1]
+
+
+def test_extractive_answer_prefers_sentences_to_headings_and_table_rows():
+    hits = [SimpleNamespace(text="## 리피토 용법\n리피토 | 시작 용량 | 최대 용량\n리피토의 시작 용량은 1일 1회 10mg입니다.")]
+
+    text, _cited = compose_extractive_answer("리피토 용량", hits)
+
+    assert text == "리피토의 시작 용량은 1일 1회 10mg입니다. [1]"
