@@ -123,10 +123,6 @@ def lexicon_statistics(phrases: list[tuple[str, ...]]) -> tuple[int, float, list
     return passages, mean_length, [min(max(int(found.get(word, 0)), 0) for word in phrase) for phrase in phrases]
 
 
-def document_frequencies(phrases: list[tuple[str, ...]]) -> list[int]:
-    return lexicon_statistics(phrases)[2]
-
-
 def _bm25(lexical: LexicalQuery, matched, *, limit: int, expression: str, budget: int | None = None,
           prune: bool = True) -> list[tuple[int, float]]:
     """BM25 top-`limit` of `matched` (built on visible_to, so access and filters stay in the SQL), scoring only

@@ -22,14 +22,14 @@ pytestmark = pytest.mark.django_db
 def test_document_frequency_follows_indexing_and_deletion(django_capture_on_commit_callbacks):
     unit = ("아토르바스타틴",)
     first = make_indexed_document(["아토르바스타틴은 스타틴 계열입니다."], title="첫 문서")
-    assert postgres.document_frequencies([unit]) == [1]
+    assert postgres.lexicon_statistics([unit])[2] == [1]
 
     make_indexed_document(["아토르바스타틴 10mg 정제의 보관 방법"], title="둘째 문서")
-    assert postgres.document_frequencies([unit]) == [2]
+    assert postgres.lexicon_statistics([unit])[2] == [2]
 
     with django_capture_on_commit_callbacks(execute=True):
         document_delete(document=first)
-    assert postgres.document_frequencies([unit]) == [1]
+    assert postgres.lexicon_statistics([unit])[2] == [1]
 
 
 def _common_and_rare_passages():
