@@ -142,7 +142,7 @@ def customer_brief(*, user, customer_id) -> dict:
 
     recent = interactions.select_related("employee", "contact").prefetch_related("products").order_by(
         "-occurred_at", "-id")[:5]
-    later_contact = m.Interaction.objects.filter(customer_id=OuterRef("customer_id"),
+    later_contact = m.Interaction.objects.visible_to(user).filter(customer_id=OuterRef("customer_id"),
                                                  occurred_at__date__gt=OuterRef("next_action_due"))
     open_actions = (
         interactions.exclude(next_action="")

@@ -33,6 +33,15 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class AssignableChoicesMixin(ScopedChoicesMixin):
+    """Assignments offer only the employees and customers the user may assign (sales.services' rule)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in {"employee", "customer"}:
+            kwargs.setdefault("queryset", db_field.related_model.objects.assignable_by(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class VisibleToMixin(ScopedChoicesMixin):
     """Non-superusers see in the admin exactly what `visible_to` gives them in the API.
 
@@ -49,6 +58,9 @@ class VisibleToMixin(ScopedChoicesMixin):
 
     def has_import_permission(self, request):
         return request.user.is_superuser or self.has_add_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
 
 
 class ImportExportVisibleAdmin(VisibleToMixin, ImportExportMixin, admin.ModelAdmin):
@@ -73,7 +85,7 @@ class ContactInline(ScopedChoicesMixin, admin.TabularInline):
     fields = ["name", "title", "specialty", "phone", "email", "is_active"]
 
 
-class AssignmentInline(ScopedChoicesMixin, admin.TabularInline):
+class AssignmentInline(AssignableChoicesMixin, admin.TabularInline):
     model = Assignment
     extra = 0
     fields = ["employee", "start_date", "end_date", "is_primary"]
@@ -81,7 +93,10 @@ class AssignmentInline(ScopedChoicesMixin, admin.TabularInline):
     ordering = ["-start_date"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("employee")
+        queryset = super().get_queryset(request).select_related("employee")
+        if request.user.is_superuser:
+            return queryset
+        return queryset & Assignment.objects.visible_to(request.user)
 
 
 class RecentInteractionInline(admin.TabularInline):
@@ -141,7 +156,7 @@ class CustomerAdmin(ImportExportVisibleAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         customer = self.get_object(request, object_id)
         if customer is not None:
-            figures = selectors.customer_monthly_figures(customer=customer)
+            figures = selectors.customer_monthly_figures(customer=customer, viewer=request.user)
             extra_context = {**(extra_context or {}), "performance_chart": selectors.performance_chart(figures)}
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -166,7 +181,7 @@ class ProductAdmin(ImportExportVisibleAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(VisibleToMixin, admin.ModelAdmin):
+class AssignmentAdmin(AssignableChoicesMixin, VisibleToMixin, admin.ModelAdmin):
     list_display = ["employee", "customer", "start_date", "end_date", "is_primary"]
     list_filter = ["is_primary", "employee__department"]
     list_select_related = ["employee", "customer"]

@@ -162,7 +162,8 @@ class PerformanceFilter(filters.FilterSet):
     region = filters.ChoiceFilter(field_name="customer__region", choices=Region.choices)
     customer_type = filters.ChoiceFilter(field_name="customer__customer_type", choices=CustomerType.choices)
     customer = _id_filter("customer_id", _("거래처 ID"))
+    department = filters.CharFilter(field_name="department__code", label=_("부서 코드"))
 
     class Meta:
         model = CustomerMonthlyPerformance
-        fields = ["customer", "month_from", "month_to", "region", "customer_type"]
+        fields = ["customer", "department", "month_from", "month_to", "region", "customer_type"]

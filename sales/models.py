@@ -365,14 +365,19 @@ class SalesRecord(models.Model):
 
 
 class CustomerMonthlyPerformance(models.Model):
-    """customer_monthly_performance_mv (seed 003), a materialized view created in migration 0002.
+    """customer_monthly_performance_mv (seed 003), a materialized view (migrations 0002, 0003).
 
-    One row per customer and month with sales or interactions; refresh with `manage.py refresh_performance`.
+    One row per customer, department (of the records' employees) and month with sales or interactions;
+    refresh with `manage.py refresh_performance`.
     """
 
     id = models.CharField(primary_key=True, max_length=40)
     customer = models.ForeignKey(
         Customer, verbose_name=_("거래처"), on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("부서"), on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+"
     )
     month = models.DateField(_("월"))
     total_amount = models.DecimalField(_("매출액"), max_digits=18, decimal_places=2)
@@ -385,9 +390,9 @@ class CustomerMonthlyPerformance(models.Model):
     class Meta:
         managed = False
         db_table = "customer_monthly_performance_mv"
-        ordering = ["-month", "customer"]
+        ordering = ["-month", "customer", "department"]
         verbose_name = _("거래처 월별 실적")
         verbose_name_plural = _("거래처 월별 실적")
 
     def __str__(self):
-        return f"{self.customer_id} {self.month:%Y-%m}"
+        return f"{self.customer_id}/{self.department_id} {self.month:%Y-%m}"

@@ -1,11 +1,17 @@
 """Who sees what: one `visible_to(user)` per model, always applied in SQL.
 
-- superusers see everything;
+- superusers see everything (sales operations work as superusers);
 - a user without an active employee link (or not approved, or inactive) sees no sales data;
-- a rep (a user linked to an employee) sees the customers assigned to them today, and the contacts,
-  interactions, sales records and monthly figures of those customers, plus their own assignments;
-- an L3 user linked to an employee also sees everything of their department: its employees, their
-  assignments, interactions and sales records, and the customers assigned to them today.
+- a rep (a user linked to an employee) sees the customers assigned to them today and those customers'
+  master record and contacts, plus their own assignments;
+- an L3 user linked to an employee (a sales manager) also sees everything of their department: its
+  employees, their assignments, and the customers any of them is assigned to today.
+
+A customer is often served by several departments (a hospital visited by CARDIO and ONCO reps). Its master
+record and contacts are shared by everyone who may see the customer; its interactions, sales records and
+monthly figures belong to the department that produced them (the department of the record's employee):
+a rep sees those of their own department on their current customers, a sales manager those of their
+department on any customer.
 
 Products are reference data: every approved, active user may read them.
 """
@@ -24,11 +30,17 @@ from django.utils import timezone
 class SalesScope:
     everything: bool = False
     employee_id: int | None = None
-    department_id: int | None = None
+    home_department_id: int | None = None  # the employee's department
+    manages_department: bool = False  # L3: sees (and assigns within) the whole home department
 
     @property
     def nothing(self) -> bool:
         return not self.everything and self.employee_id is None
+
+    @property
+    def department_id(self) -> int | None:
+        """The department whose data the caller sees as a whole (sales managers only)."""
+        return self.home_department_id if self.manages_department else None
 
 
 NO_SCOPE = SalesScope()
@@ -57,8 +69,8 @@ def sales_scope(user) -> SalesScope:
         if employee is None:
             scope = NO_SCOPE
         else:
-            department_id = employee["department_id"] if user.access_level >= AccessLevel.L3 else None
-            scope = SalesScope(employee_id=employee["id"], department_id=department_id)
+            scope = SalesScope(employee_id=employee["id"], home_department_id=employee["department_id"],
+                               manages_department=user.access_level >= AccessLevel.L3)
     user._sales_scope = scope
     return scope
 
@@ -101,10 +113,31 @@ class EmployeeQuerySet(ScopedQuerySet):
             condition |= Q(department_id=scope.department_id)
         return condition
 
+    def assignable_by(self, user):
+        """Employees the user may assign to customers: superusers any active one, sales managers the active
+        employees of their own department, everyone else none."""
+        scope = sales_scope(user)
+        if scope.everything:
+            return self.filter(is_active=True)
+        if scope.department_id is None:
+            return self.none()
+        return self.filter(is_active=True, department_id=scope.department_id)
+
 
 class CustomerQuerySet(ScopedQuerySet):
     def scope_condition(self, scope):
         return Q(pk__in=visible_customer_ids(scope))
+
+    def assignable_by(self, user):
+        """Customers the user may assign employees to: superusers any (opening a customer to a new department
+        is for sales operations), sales managers those their department already serves today."""
+        scope = sales_scope(user)
+        if scope.everything:
+            return self
+        if scope.department_id is None:
+            return self.none()
+        return self.filter(pk__in=apps.get_model("sales", "Assignment").objects.current().filter(
+            employee__department_id=scope.department_id).values("customer_id"))
 
     def assigned_to(self, employee, *, on=None):
         return self.filter(
@@ -141,24 +174,29 @@ class AssignmentQuerySet(ScopedQuerySet):
         return condition
 
 
-class _CustomerScopedActivityQuerySet(ScopedQuerySet):
-    """Interactions and sales records: those of visible customers, and for L3 those of the department."""
+class _DepartmentActivityQuerySet(ScopedQuerySet):
+    """Interactions, sales records and monthly figures belong to the department that produced them: a rep sees
+    their department's on their current customers, a sales manager their department's on any customer."""
+
+    def department_condition(self, department_id: int) -> Q:
+        raise NotImplementedError
 
     def scope_condition(self, scope):
-        condition = Q(customer_id__in=visible_customer_ids(scope))
         if scope.department_id is not None:
-            condition |= Q(employee_id__in=_department_employee_ids(scope.department_id))
-        return condition
+            return self.department_condition(scope.department_id)
+        return self.department_condition(scope.home_department_id) & Q(customer_id__in=visible_customer_ids(scope))
 
 
-class InteractionQuerySet(_CustomerScopedActivityQuerySet):
-    pass
+class InteractionQuerySet(_DepartmentActivityQuerySet):
+    def department_condition(self, department_id):
+        return Q(employee_id__in=_department_employee_ids(department_id))
 
 
-class SalesRecordQuerySet(_CustomerScopedActivityQuerySet):
-    pass
+class SalesRecordQuerySet(_DepartmentActivityQuerySet):
+    def department_condition(self, department_id):
+        return Q(employee_id__in=_department_employee_ids(department_id))
 
 
-class PerformanceQuerySet(ScopedQuerySet):
-    def scope_condition(self, scope):
-        return Q(customer_id__in=visible_customer_ids(scope))
+class PerformanceQuerySet(_DepartmentActivityQuerySet):
+    def department_condition(self, department_id):
+        return Q(department_id=department_id)

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from sales.models import Customer, CustomerMonthlyPerformance
@@ -23,25 +24,31 @@ def _month_start(day: datetime.date, back: int = 0) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def customer_monthly_figures(*, customer: Customer, months: int = 12,
+def customer_monthly_figures(*, customer: Customer, viewer, months: int = 12,
                              today: datetime.date | None = None) -> list[MonthFigure]:
-    """The customer's last `months` calendar months (this one included), oldest first, empty months as zero."""
+    """The customer's last `months` calendar months (this one included), oldest first, empty months as zero;
+    summed over the departments whose figures `viewer` may see."""
     today = today or timezone.localdate()
     first = _month_start(today, months - 1)
     rows = {
-        row.month: row
-        for row in CustomerMonthlyPerformance.objects.filter(customer=customer, month__gte=first)
+        row["month"]: row
+        for row in CustomerMonthlyPerformance.objects.visible_to(viewer)
+        .filter(customer=customer, month__gte=first)
+        .values("month")
+        .annotate(total_amount=Sum("total_amount"), total_quantity=Sum("total_quantity"),
+                  sales_count=Sum("sales_count"), interaction_count=Sum("interaction_count"))
+        .order_by("month")
     }
     figures = []
     for back in range(months - 1, -1, -1):
         month = _month_start(today, back)
-        row = rows.get(month)
+        row = rows.get(month, {})
         figures.append(MonthFigure(
             month=month,
-            total_amount=row.total_amount if row else Decimal(0),
-            total_quantity=row.total_quantity if row else 0,
-            sales_count=row.sales_count if row else 0,
-            interaction_count=row.interaction_count if row else 0,
+            total_amount=row.get("total_amount") or Decimal(0),
+            total_quantity=row.get("total_quantity") or 0,
+            sales_count=row.get("sales_count") or 0,
+            interaction_count=row.get("interaction_count") or 0,
         ))
     return figures
 

@@ -50,6 +50,20 @@ def normalize_business_registration_number(value: str | None) -> str:
 
 
 # --- Assignments ---------------------------------------------------------------------------------
+# Superusers (sales operations) assign any active employee to any customer, which is how a customer opens to a
+# new department. A sales manager (L3 linked to an employee) assigns active employees of their own department to
+# customers their department already serves today. Nobody else assigns. A customer or employee outside the
+# caller's reach answers exactly like a nonexistent one.
+
+CUSTOMER_NOT_FOUND = _("거래처를 찾을 수 없습니다. 소속 부서가 이미 담당 중인 거래처만 배정할 수 있습니다.")
+EMPLOYEE_NOT_FOUND = _("직원을 찾을 수 없습니다. 소속 부서의 재직 중인 직원만 배정할 수 있습니다.")
+ASSIGNMENTS_FORBIDDEN = _("담당 배정은 영업 관리자(L3)와 영업 운영 담당자만 관리할 수 있습니다.")
+
+
+def may_manage_assignments(actor) -> bool:
+    scope = sales_scope(actor)
+    return scope.everything or scope.department_id is not None
+
 
 def _may_manage_assignments_of(actor, employee: Employee) -> bool:
     scope = sales_scope(actor)
@@ -75,9 +89,13 @@ def _save_assignment(assignment: Assignment) -> Assignment:
 
 def assignment_create(*, actor, employee: Employee, customer: Customer, start_date: datetime.date,
                       end_date: datetime.date | None = None, is_primary: bool = True) -> Assignment:
-    """Assign a customer to an employee. Superusers, and L3 users for employees of their department."""
-    if not _may_manage_assignments_of(actor, employee):
-        raise SalesPermissionDenied(_("이 직원의 담당 배정을 관리할 권한이 없습니다."))
+    """Assign a customer to an employee (rules above)."""
+    if not may_manage_assignments(actor):
+        raise SalesPermissionDenied(ASSIGNMENTS_FORBIDDEN)
+    if not Employee.objects.assignable_by(actor).filter(pk=employee.pk).exists():
+        raise ValidationError({"employee": [EMPLOYEE_NOT_FOUND]}, code="does_not_exist")
+    if not Customer.objects.assignable_by(actor).filter(pk=customer.pk).exists():
+        raise ValidationError({"customer": [CUSTOMER_NOT_FOUND]}, code="does_not_exist")
     assignment = Assignment(employee=employee, customer=customer, start_date=start_date, end_date=end_date,
                             is_primary=is_primary)
     return _save_assignment(assignment)

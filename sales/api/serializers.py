@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from sales import services
+
 from sales.models import (
     Assignment,
     Contact,
@@ -22,6 +24,19 @@ class _ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.context["request"].user)
+
+
+class _AssignableRelatedField(serializers.PrimaryKeyRelatedField):
+    """A relation limited to what the caller may assign; anything else reads exactly like a nonexistent id."""
+
+    def __init__(self, model, *, not_found_message, **kwargs):
+        self.model = model
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].update(does_not_exist=not_found_message, incorrect_type=not_found_message)
+        super().__init__(queryset=model.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.assignable_by(self.context["request"].user)
 
 
 class EmployeeSerializer(serializers.ModelSerializer):
@@ -67,8 +82,8 @@ class ProductSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    employee = _ScopedRelatedField(Employee)
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    employee = _AssignableRelatedField(Employee, not_found_message=services.EMPLOYEE_NOT_FOUND)
+    customer = _AssignableRelatedField(Customer, not_found_message=services.CUSTOMER_NOT_FOUND)
     employee_name = serializers.CharField(source="employee.name", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
 
@@ -120,10 +135,11 @@ class SalesRecordSerializer(serializers.ModelSerializer):
 
 class PerformanceSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
+    department_code = serializers.CharField(source="department.code", read_only=True)
     month = serializers.DateField(format="%Y-%m", help_text=_("YYYY-MM"))
 
     class Meta:
         model = CustomerMonthlyPerformance
-        fields = ["id", "customer", "customer_name", "month", "total_amount", "total_quantity", "sales_count",
+        fields = ["id", "customer", "customer_name", "department", "department_code", "month", "total_amount", "total_quantity", "sales_count",
                   "interaction_count"]
         read_only_fields = fields

@@ -114,6 +114,12 @@ class AssignmentViewSet(_VisibleQuerysetMixin, _ServiceWriteMixin, mixins.Create
     ordering_fields = ["start_date", "end_date"]
     ordering = ["-start_date", "id"]
 
+    def create(self, request, *args, **kwargs):
+        # Refuse before validating ids, so a caller who may not assign learns nothing about which ids exist.
+        if not services.may_manage_assignments(request.user):
+            raise services.SalesPermissionDenied(services.ASSIGNMENTS_FORBIDDEN)
+        return super().create(request, *args, **kwargs)
+
     def perform_write(self, serializer, instance=None):
         data = dict(serializer.validated_data)
         if instance is None:
@@ -181,8 +187,8 @@ class SalesRecordViewSet(_VisibleQuerysetMixin, viewsets.ReadOnlyModelViewSet):
 
 class PerformanceViewSet(_VisibleQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     model = CustomerMonthlyPerformance
-    related = ("customer",)
+    related = ("customer", "department")
     serializer_class = serializers.PerformanceSerializer
     filterset_class = filters.PerformanceFilter
     ordering_fields = ["month", "total_amount", "total_quantity", "sales_count", "interaction_count"]
-    ordering = ["-month", "customer"]
+    ordering = ["-month", "customer", "department"]

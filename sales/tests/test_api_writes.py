@@ -78,12 +78,12 @@ def test_rep_edits_own_interaction(world, client_for):
     assert own.summary == "수정된 내용"
 
 
-def test_manager_assigns_customer_to_department_rep(world, client_for):
-    payload = {"employee": world.emp_b.pk, "customer": world.customers["old"].pk,
+def test_manager_assigns_department_rep_to_a_customer_the_department_serves(world, client_for):
+    payload = {"employee": world.emp_b.pk, "customer": world.customers["a"].pk,
                "start_date": timezone.localdate().isoformat()}
     response = client_for(world.manager).post(reverse("sales:assignment-list"), payload, format="json")
     assert response.status_code == 201, response.content
-    assert world.customers["old"].assignments.filter(employee=world.emp_b).exists()
+    assert world.customers["a"].assignments.filter(employee=world.emp_b).exists()
 
 
 def test_overlapping_assignment_is_a_clear_400(world, client_for):

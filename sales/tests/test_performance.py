@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from accounts.tests.factories import SuperUserFactory
 from sales.models import CustomerMonthlyPerformance, SalesRecord
 from sales.selectors import customer_monthly_figures
 from sales.services import performance_refresh
@@ -67,7 +68,7 @@ def test_view_only_changes_when_refreshed(activity):
 
 def test_chart_figures_cover_twelve_months_with_zeros_for_quiet_months(activity):
     performance_refresh()
-    figures = customer_monthly_figures(customer=activity[0], today=datetime.date(2025, 3, 20))
+    figures = customer_monthly_figures(customer=activity[0], viewer=SuperUserFactory(), today=datetime.date(2025, 3, 20))
     assert [f.month for f in figures][0] == datetime.date(2024, 4, 1)
     assert [f.month for f in figures][-1] == datetime.date(2025, 3, 1)
     assert len(figures) == 12
