@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from chat.models import AnswerFeedback, ChatMessage, ChatRetentionAudit, ChatSession, Role, TraceLog
+from search.audit import REDACTED_ANSWER, auditable_users, redacting
 
 
 class ReadOnlyAdminMixin:
@@ -13,6 +14,24 @@ class ReadOnlyAdminMixin:
         return False
 
 
+def _redact_message(message, redactor):
+    message.sources, hidden = redactor.redact(message.sources)
+    if hidden and message.role == Role.ASSISTANT:
+        message.content = str(REDACTED_ANSWER)
+
+
+def audited(queryset, request, owner_path):
+    """Non-superusers: only the conversations of users they may audit (search.audit), hidden sources redacted."""
+    if request.user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{owner_path}__in": auditable_users(request.user)})
+
+
+def redacted_messages(queryset, request):
+    return redacting(audited(queryset, request, "session__owner"), viewer=request.user,
+                     sources_of=lambda message: message.sources, redact=_redact_message)
+
+
 class ChatMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ChatMessage
     extra = 0
@@ -21,6 +40,9 @@ class ChatMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
               "sources"]
     readonly_fields = fields
     ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        return redacted_messages(super().get_queryset(request), request)
 
 
 @admin.register(ChatSession)
@@ -36,7 +58,7 @@ class ChatSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [ChatMessageInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(message_total=Count("messages"))
+        return audited(super().get_queryset(request), request, "owner").annotate(message_total=Count("messages"))
 
     @admin.display(description=_("부서"), ordering="owner__department__name")
     def owner_department(self, obj):
@@ -74,6 +96,16 @@ class TraceLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
     list_select_related = ["message"]
 
+    def get_queryset(self, request):
+        # Traces of other jobs (document processing, imports) carry document titles: superusers only.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        traces = audited(queryset.filter(message__isnull=False), request, "message__session__owner")
+        return redacting(traces.select_related("message"), viewer=request.user,
+                         sources_of=lambda trace: trace.message.sources,
+                         redact=lambda trace, redactor: _redact_message(trace.message, redactor))
+
     @admin.display(description=_("오류"))
     def short_error(self, obj):
         return obj.error[:80]
@@ -89,7 +121,8 @@ class AnswerFeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(role=Role.ASSISTANT, rating__isnull=False)
+        return redacted_messages(super().get_queryset(request).filter(role=Role.ASSISTANT, rating__isnull=False),
+                                 request)
 
     @admin.display(description=_("답변"))
     def short_answer(self, obj):

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from search.audit import REDACTED_ANSWER, auditable_users, redacting
 from search.models import (
     DrugSynonym,
     DrugSynonymGroup,
@@ -67,23 +68,47 @@ class RatingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SearchResponseInline(admin.StackedInline):
+def _redact_response(response, redactor):
+    response.sources, hidden = redactor.redact(response.sources)
+    if hidden:
+        response.answer = str(REDACTED_ANSWER)
+
+
+class AuditedQuerysetMixin:
+    """Non-superusers see the logs of the users they may audit (search.audit), filtered in SQL."""
+
+    audited_user_path = "user"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.audited_user_path}__in": auditable_users(request.user)})
+
+
+class SearchResponseInline(AuditedQuerysetMixin, admin.StackedInline):
     model = SearchResponse
     can_delete = False
     readonly_fields = ["answer", "sources", "result_count", "response_time_ms", "backend", "created_at"]
     fields = readonly_fields
+    audited_user_path = "query__user"
+
+    def get_queryset(self, request):
+        return redacting(super().get_queryset(request), viewer=request.user,
+                         sources_of=lambda response: response.sources, redact=_redact_response)
 
 
-class UserFeedbackInline(admin.TabularInline):
+class UserFeedbackInline(AuditedQuerysetMixin, admin.TabularInline):
     model = UserFeedback
     extra = 0
     can_delete = False
     readonly_fields = ["user", "rating", "comment", "created_at", "updated_at"]
     fields = readonly_fields
+    audited_user_path = "query__user"
 
 
 @admin.register(SearchQuery)
-class SearchQueryAdmin(admin.ModelAdmin):
+class SearchQueryAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
     list_display = ["text", "user", "department", "created_at", "result_count", "response_time_ms", "rating"]
     list_filter = [("user", admin.RelatedOnlyFieldListFilter), "user__department", "created_at",
                    RatingFilter, ZeroResultsFilter]
@@ -134,13 +159,14 @@ class SearchQueryAdmin(admin.ModelAdmin):
             days = max(1, min(int(request.GET.get("days", 30)), 365))
         except ValueError:
             days = 30
-        daily = analytics.daily(days)
+        users = None if request.user.is_superuser else auditable_users(request.user)
+        daily = analytics.daily(days, users=users)
         labels = [d.day.strftime("%m-%d") for d in daily]
         context = {
             **self.admin_site.each_context(request),
             "title": _("검색 대시보드"),
             "days": days,
-            "totals": analytics.totals(days),
+            "totals": analytics.totals(days, users=users),
             "charts": [
                 bar_chart(labels, [d.queries for d in daily], title=str(_("일별 검색 수")), unit=""),
                 bar_chart(labels, [d.zero_rate * 100 for d in daily], title=str(_("결과 없음 비율")), unit="%",
@@ -150,8 +176,8 @@ class SearchQueryAdmin(admin.ModelAdmin):
                 bar_chart(labels, [d.p95_ms for d in daily], title=str(_("응답 시간 p95")), unit="ms",
                           color="#205067"),
             ],
-            "top_queries": analytics.top_queries(days),
-            "worst_rated": analytics.worst_rated(days),
+            "top_queries": analytics.top_queries(days, users=users),
+            "worst_rated": analytics.worst_rated(days, users=users),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/search/dashboard.html", context)
@@ -163,6 +189,7 @@ class SearchQueryAdmin(admin.ModelAdmin):
         if not (request.user.is_superuser or request.user.has_perm("search.use_retrieval_test")):
             raise PermissionDenied
         form = RetrievalTestForm(request.POST or None)
+        form.fields["user"].queryset = form.fields["user"].queryset & auditable_users(request.user)
         result = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -174,23 +201,27 @@ class SearchQueryAdmin(admin.ModelAdmin):
             except Exception as exc:  # shown to the operator, e.g. a bad filter or an embedding failure
                 form.add_error(None, str(exc))
             else:
-                result = _side_by_side(data["user"], retrieval, data["top_k"])
+                result = _side_by_side(data["user"], retrieval, data["top_k"], viewer=request.user)
         context = {**self.admin_site.each_context(request), "title": _("검색 테스트"), "form": form,
                    "result": result, "opts": self.model._meta}
         return TemplateResponse(request, "admin/search/retrieval_test.html", context)
 
 
-def _side_by_side(user, retrieval, top_k):
+def _side_by_side(user, retrieval, top_k, *, viewer):
+    """The three rankings, keeping only passages both the searched-as user and the viewer may see."""
     from documents.models import DocumentChunk
 
-    ids = {cid for cid, _s in retrieval.dense[:top_k]} | {cid for cid, _s in retrieval.lexical[:top_k]}
-    chunks = DocumentChunk.objects.visible_to(user).select_related("document").in_bulk(ids)
+    ids = ({cid for cid, _s in retrieval.dense[:top_k]} | {cid for cid, _s in retrieval.lexical[:top_k]}
+           | {hit.chunk_id for hit in retrieval.hits})
+    chunks = (DocumentChunk.objects.visible_to(user) & DocumentChunk.objects.visible_to(viewer)).select_related(
+        "document").in_bulk(ids)
 
     def rows(leg):
         return [{"rank": i, "score": score, "chunk": chunks.get(cid)} for i, (cid, score) in enumerate(leg[:top_k], 1)
                 if cid in chunks]
 
-    return {"dense": rows(retrieval.dense), "lexical": rows(retrieval.lexical), "fused": retrieval.hits,
+    fused = [hit for hit in retrieval.hits if hit.chunk_id in chunks]
+    return {"dense": rows(retrieval.dense), "lexical": rows(retrieval.lexical), "fused": fused,
             "backend": retrieval.backend, "tsquery": retrieval.lexical_query.tsquery()}
 
 
@@ -204,7 +235,7 @@ class RetrievalTestForm(forms.Form):
 
 
 @admin.register(UserFeedback)
-class UserFeedbackAdmin(admin.ModelAdmin):
+class UserFeedbackAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
     list_display = ["query", "user", "rating", "comment", "created_at"]
     list_filter = ["rating", "created_at", "user__department"]
     search_fields = ["query__text", "comment", "user__email"]
@@ -237,6 +268,13 @@ class LexiconTermAdmin(admin.ModelAdmin):
     search_fields = ["term"]
     ordering = ["-passages", "term"]
     show_full_result_count = False
+
+    # Words of every document, hidden ones included: superusers only (search.audit).
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
     def has_add_permission(self, request):
         return False
