@@ -61,26 +61,38 @@ def _check_access_level(*, user, access_level: int) -> None:
         )
 
 
-def _check_file(file, *, checksum_of_self: str | None = None) -> tuple[str, object]:
+def _check_file(file, *, user, checksum_of_self: str | None = None) -> tuple[str, object]:
     limit_mb = settings.DOCUMENT_MAX_UPLOAD_MB
     if file.size > limit_mb * 1024 * 1024:
         raise FileTooLarge(_("파일이 너무 큽니다(%(size).1f MB). %(limit)d MB 이하의 파일만 올릴 수 있습니다.")
                            % {"size": file.size / (1024 * 1024), "limit": limit_mb})
     detected = detect_type(file, file.name)
     checksum = _checksum(file)
-    existing = Document.objects.filter(checksum=checksum).only("id", "title").first()
-    if existing is not None and existing.checksum != checksum_of_self:
-        raise DuplicateDocument(
-            _("같은 파일이 이미 등록되어 있습니다: ‘%(title)s’(ID %(id)s).") % {"title": existing.title, "id": existing.pk},
-            extra={"existing": {"id": str(existing.pk), "title": existing.title}},
-        )
+    if checksum != checksum_of_self and Document.objects.filter(checksum=checksum).exists():
+        _refuse_duplicate(checksum, user=user)
     return checksum, detected
+
+
+def _refuse_duplicate(checksum: str, *, user) -> None:
+    """409. The existing document is named only to someone who may open it (command-line imports, with no
+    user, are run by operators); anyone else learns nothing about it."""
+    existing = Document.objects.filter(checksum=checksum)
+    if user is not None:
+        existing = existing.visible_to(user)
+    existing = existing.only("id", "title").first()
+    if existing is None:
+        raise DuplicateDocument(_("같은 내용의 파일이 이미 등록되어 있어 올릴 수 없습니다. "
+                                  "필요하면 문서 관리자에게 문의하세요."))
+    raise DuplicateDocument(
+        _("같은 파일이 이미 등록되어 있습니다: ‘%(title)s’(ID %(id)s).") % {"title": existing.title, "id": existing.pk},
+        extra={"existing": {"id": str(existing.pk), "title": existing.title}},
+    )
 
 
 def validate_upload(*, user, file, access_level: int, replacing: Document | None = None) -> None:
     """Everything document_create/document_replace_file would refuse, checked up front (admin forms)."""
     _check_access_level(user=user, access_level=access_level)
-    _check_file(file, checksum_of_self=replacing.checksum if replacing else None)
+    _check_file(file, user=user, checksum_of_self=replacing.checksum if replacing else None)
 
 
 def _enqueue(document: Document) -> None:
@@ -134,7 +146,7 @@ def document_create(*, uploaded_by, file, title: str = "", access_level: int = 1
     """
     approval_state = _initial_approval_state(uploaded_by=uploaded_by, requested=approval_state)
     _check_access_level(user=uploaded_by, access_level=access_level)
-    checksum, detected = _check_file(file)
+    checksum, detected = _check_file(file, user=uploaded_by)
     source = clean_filename(file.name)
     document = Document(
         id=uuid.uuid4(), title=nfc(title).strip() or PurePath(source).stem, source=source,
@@ -185,7 +197,7 @@ def document_update(*, document: Document, by, relations: dict | None = None, **
 def document_replace_file(*, document: Document, file, by) -> Document:
     """Put a corrected file in place of the stored one (e.g. after a failure); the version goes up and the
     document is processed again. The old file is deleted once this commits."""
-    checksum, detected = _check_file(file, checksum_of_self=document.checksum)
+    checksum, detected = _check_file(file, user=by, checksum_of_self=document.checksum)
     old_name = document.file.name
     source = clean_filename(file.name)
     document.source, document.checksum, document.size = source, checksum, file.size

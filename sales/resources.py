@@ -1,6 +1,7 @@
 """django-import-export resources: the column layout of the CSV/XLSX files staff exchange with the ERP.
 
 Foreign keys are written and read by their business keys (사번, 거래처 코드, 제품 코드, 부서 코드), never by ids.
+Exported cells go through core.exports.safe_cell (no live spreadsheet formulas).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -8,11 +9,17 @@ from decimal import Decimal, InvalidOperation
 from import_export import fields, resources, widgets
 
 from accounts.models import Department
+from core.exports import safe_cell
 from sales.models import Customer, Employee, Product, SalesRecord
 from sales.services import normalize_business_registration_number
 
 
-class EmployeeResource(resources.ModelResource):
+class SafeExportResource(resources.ModelResource):
+    def export_field(self, field, instance, **kwargs):
+        return safe_cell(super().export_field(field, instance, **kwargs))
+
+
+class EmployeeResource(SafeExportResource):
     department = fields.Field(attribute="department", column_name="department",
                               widget=widgets.ForeignKeyWidget(Department, "code"))
     manager = fields.Field(attribute="manager", column_name="manager",
@@ -27,7 +34,7 @@ class EmployeeResource(resources.ModelResource):
         clean_model_instances = True
 
 
-class CustomerResource(resources.ModelResource):
+class CustomerResource(SafeExportResource):
     class Meta:
         model = Customer
         import_id_fields = ["code"]
@@ -43,7 +50,7 @@ class CustomerResource(resources.ModelResource):
             )
 
 
-class ProductResource(resources.ModelResource):
+class ProductResource(SafeExportResource):
     class Meta:
         model = Product
         import_id_fields = ["code"]
@@ -53,7 +60,7 @@ class ProductResource(resources.ModelResource):
         clean_model_instances = True
 
 
-class SalesRecordResource(resources.ModelResource):
+class SalesRecordResource(SafeExportResource):
     """New sales lines (id empty) are added; `amount` is computed when left empty."""
 
     employee = fields.Field(attribute="employee", column_name="employee_no",

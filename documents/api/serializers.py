@@ -30,6 +30,18 @@ class JSONObjectField(serializers.Field):
         return value
 
 
+class VisibleManyRelatedField(serializers.ManyRelatedField):
+    """Lists only the linked objects the caller may see (the child's queryset); the others are not even counted."""
+
+    def get_attribute(self, instance):
+        linked = list(super().get_attribute(instance))
+        if not linked:
+            return linked
+        visible = set(self.child_relation.get_queryset().filter(pk__in=[obj.pk for obj in linked])
+                      .values_list("pk", flat=True))
+        return [obj for obj in linked if obj.pk in visible]
+
+
 class RelationsMixin:
     """Adds the document<->sales relation fields that exist on the model (see documents/relations.py)."""
 
@@ -38,8 +50,9 @@ class RelationsMixin:
         request = self.context.get("request")
         user = getattr(request, "user", None)
         for name in relation_fields():
-            fields[name] = serializers.PrimaryKeyRelatedField(
-                many=True, required=False, queryset=related_queryset(name, user))
+            fields[name] = VisibleManyRelatedField(
+                required=False,
+                child_relation=serializers.PrimaryKeyRelatedField(queryset=related_queryset(name, user)))
         return fields
 
 

@@ -100,7 +100,7 @@ def test_executable_or_image_renamed_pdf_is_refused_with_415(upload, content):
 
 def test_same_bytes_again_get_409_naming_the_existing_document(upload):
     content = builders.pdf_bytes([LIPITOR])
-    first = upload(UserFactory(), "a.pdf", content, title="리피토 원본").json()
+    first = upload(document_manager(), "a.pdf", content, title="리피토 원본").json()
 
     response = upload(UserFactory(), "다른이름.pdf", content)
 

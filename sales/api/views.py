@@ -11,6 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.exports import safe_row
 from sales import filters, services
 from sales.api import serializers
 from sales.models import (
@@ -177,7 +178,7 @@ class SalesRecordViewSet(_VisibleQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         def stream():
             yield "\ufeff" + writer.writerow([label for _, label in self.CSV_COLUMNS])
             for row in rows:
-                yield writer.writerow(row)
+                yield writer.writerow(safe_row(row))
 
         filename = f"sales-records-{timezone.localdate():%Y%m%d}.csv"
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
