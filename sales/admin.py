@@ -245,9 +245,10 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
 
 @admin.register(CustomerMonthlyPerformance)
 class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
-    list_display = ["month", "customer", "total_amount", "total_quantity", "sales_count", "interaction_count"]
-    list_filter = ["customer__customer_type", "customer__region"]
-    list_select_related = ["customer"]
+    list_display = ["month", "customer", "department", "total_amount", "total_quantity", "sales_count",
+                    "interaction_count"]
+    list_filter = ["department", "customer__customer_type", "customer__region"]
+    list_select_related = ["customer", "department"]
     search_fields = ["customer__name", "customer__code"]
     date_hierarchy = "month"
     actions = ["refresh"]

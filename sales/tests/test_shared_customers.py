@@ -181,3 +181,26 @@ def test_ended_assignment_hides_the_customer_again(shared, client_for):
     client = client_for(shared.onco_rep)
     assert client.get(reverse("sales:customer-detail", args=[shared.hospital.pk])).status_code == 404
     assert summaries(client, shared.hospital) == []
+
+
+def test_admin_chart_figures_of_a_shared_customer_sum_only_the_viewers_department(shared):
+    from accounts.tests.factories import SuperUserFactory
+    from sales.selectors import customer_monthly_figures
+
+    onco_record = shared.hospital.sales_records.get(employee=shared.emp_onco)
+    onco_total = sum(f.total_amount for f in customer_monthly_figures(customer=shared.hospital,
+                                                                      viewer=shared.onco_rep))
+    everything = sum(f.total_amount for f in customer_monthly_figures(customer=shared.hospital,
+                                                                      viewer=SuperUserFactory()))
+    assert onco_total == onco_record.amount
+    assert everything == sum(r.amount for r in shared.hospital.sales_records.all())
+
+
+def test_performance_admin_lists_one_row_per_department_for_a_superuser(shared, client):
+    from accounts.tests.factories import SuperUserFactory
+
+    client.force_login(SuperUserFactory())
+    response = client.get("/admin/sales/customermonthlyperformance/", {"q": "한빛대학교병원"})
+    assert response.status_code == 200
+    rows = response.context["cl"].result_list
+    assert sorted(row.department.code for row in rows) == ["CARDIO", "ONCO"]
