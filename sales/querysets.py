@@ -179,7 +179,8 @@ class _DepartmentActivityQuerySet(ScopedQuerySet):
     their department's on their current customers, a sales manager their department's on any customer."""
 
     def department_condition(self, department_id: int) -> Q:
-        raise NotImplementedError
+        """Rows produced by the department: by default, those of its employees."""
+        return Q(employee_id__in=_department_employee_ids(department_id))
 
     def scope_condition(self, scope):
         if scope.department_id is not None:
@@ -188,13 +189,11 @@ class _DepartmentActivityQuerySet(ScopedQuerySet):
 
 
 class InteractionQuerySet(_DepartmentActivityQuerySet):
-    def department_condition(self, department_id):
-        return Q(employee_id__in=_department_employee_ids(department_id))
+    pass
 
 
 class SalesRecordQuerySet(_DepartmentActivityQuerySet):
-    def department_condition(self, department_id):
-        return Q(employee_id__in=_department_employee_ids(department_id))
+    pass
 
 
 class PerformanceQuerySet(_DepartmentActivityQuerySet):
