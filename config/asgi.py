@@ -2,6 +2,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from config.db import load_application
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-application = get_asgi_application()
+application = load_application(get_asgi_application)
