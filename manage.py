@@ -6,9 +6,10 @@ import sys
 
 # Long-lived servers share a connection pool between threads; every other command uses one plain connection.
 POOLED_COMMANDS = {"runserver"}
-# Commands that never touch the database: no reachability check before them.
-OFFLINE_COMMANDS = {"help", "--help", "-h", "version", "--version", "collectstatic", "makemigrations",
-                    "makemessages", "compilemessages", "startapp", "diffsettings"}
+# Commands that never touch the database get no reachability check before them.
+# The task worker waits for the database instead (core/worker.py).
+NO_PRECHECK_COMMANDS = {"help", "--help", "-h", "version", "--version", "collectstatic", "makemigrations",
+                        "makemessages", "compilemessages", "startapp", "diffsettings", "db_worker"}
 
 
 def main():
@@ -22,7 +23,7 @@ def main():
     from config.db import DatabaseConfigError, DatabaseUnavailable, describe_database_error, ensure_database_reachable
 
     try:
-        if command not in OFFLINE_COMMANDS:
+        if command not in NO_PRECHECK_COMMANDS:
             ensure_database_reachable()
         execute_from_command_line(sys.argv)
     except (DatabaseConfigError, DatabaseUnavailable, ImproperlyConfigured) as exc:

@@ -31,9 +31,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_tasks",
+    "core",  # before django_tasks_db: its db_worker command is core's resilient worker
     "django_tasks_db",
     "import_export",
-    "core",
     "accounts",
     "sales",
     "documents",
@@ -178,6 +178,19 @@ STORAGE_DELETE_MAX_ATTEMPTS = env.int("STORAGE_DELETE_MAX_ATTEMPTS", default=48)
 
 # --- Background tasks (django-tasks; the queue lives in PostgreSQL) -------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker (core/worker.py): longest wait between reconnection attempts; how often it says it is alive;
+# the watchdog frees RUNNING jobs of a worker silent for WORKER_SILENT_MINUTES.
+WORKER_MAX_BACKOFF_SECONDS = env.float("WORKER_MAX_BACKOFF_SECONDS", default=30.0)
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+WORKER_SILENT_MINUTES = env.float("WORKER_SILENT_MINUTES", default=5.0)
+# Scheduled jobs (core/scheduling.py, admin: 공통 › 예약 작업), run by the worker. Switch one off by naming it
+# in SCHEDULED_JOBS_OFF (comma-separated), all of them with SCHEDULER_ENABLED=false.
+SCHEDULER_ENABLED = env.bool("SCHEDULER_ENABLED", default=True)
+SCHEDULED_JOBS_OFF = env.list("SCHEDULED_JOBS_OFF", default=[])
+SCHEDULER_TICK_SECONDS = env.float("SCHEDULER_TICK_SECONDS", default=15.0)
+# The monthly performance view is refreshed at most this long after a sales write (API, admin), and nightly.
+PERFORMANCE_REFRESH_DELAY_SECONDS = env.int("PERFORMANCE_REFRESH_DELAY_SECONDS", default=120)
+WATCHDOG_INTERVAL_MINUTES = env.int("WATCHDOG_INTERVAL_MINUTES", default=5)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
