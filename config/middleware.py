@@ -12,6 +12,8 @@ from django.http import JsonResponse
 from django.views.defaults import server_error as django_server_error
 from django.utils.translation import gettext_lazy as _
 
+from config import health
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
@@ -28,6 +30,19 @@ def database_unavailable_response(exc: BaseException) -> JsonResponse:
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+class HealthProbeMiddleware:
+    """/healthz and /readyz answer before host validation (ALLOWED_HOSTS): container healthchecks and load
+    balancers call them by IP or as localhost, and must not get 400 because only the real domain is allowed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.probes = {"/healthz": health.healthz, "/readyz": health.readyz}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        return probe(request) if probe else self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:
