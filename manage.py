@@ -16,6 +16,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
     os.environ.setdefault("DB_POOL", "true" if command in POOLED_COMMANDS else "false")
+    os.environ.setdefault("DB_APPLICATION_NAME", f"pharma {command}")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import InterfaceError, OperationalError

@@ -111,7 +111,10 @@ DATABASES = {
         "ENGINE": "django.db.backends.postgresql",
         **_database,
         # connect_timeout: a server that does not answer fails a connection attempt in seconds, not minutes.
-        "OPTIONS": {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **_database["OPTIONS"]},
+        # application_name: pg_stat_activity shows which process holds each connection ("pharma runserver", ...).
+        "OPTIONS": {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                    "application_name": env.str("DB_APPLICATION_NAME", default="pharma")[:63],
+                    **_database["OPTIONS"]},
         "CONN_HEALTH_CHECKS": True,
         "CONN_MAX_AGE": 0,
     }
