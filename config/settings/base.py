@@ -88,7 +88,7 @@ DB_POOL = env.bool("DB_POOL", default=True)
 DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=20)
 DB_MAX_OVERFLOW = env.int("DB_MAX_OVERFLOW", default=10)
 DB_POOL_MIN_SIZE = env.int("DB_POOL_MIN_SIZE", default=1)
-DB_POOL_MAX_IDLE = env.float("DB_POOL_MAX_IDLE", default=60.0)
+DB_POOL_MAX_IDLE = env.float("DB_POOL_MAX_IDLE", default=30.0)
 DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=3.0)
 DB_POOL_RECYCLE = env.int("DB_POOL_RECYCLE", default=3600)
 
