@@ -191,7 +191,8 @@ class Run:
     def statuses(self, ids) -> dict:
         from documents.models import Document
 
-        return retrying(lambda: dict(Document.objects.filter(pk__in=ids).values_list("pk", "status")))
+        return retrying(lambda: {str(pk): status for pk, status in
+                                 Document.objects.filter(pk__in=ids).values_list("pk", "status")})
 
     def wait_done(self, ids, *, since: float) -> float | None:
         """Seconds from `since` until every document is ready or failed; None at --timeout."""
@@ -221,9 +222,10 @@ class Run:
         stop_embedded_server(self.data_dir)
 
     def postgres_up(self):
-        from config.db import start_embedded_server
-
-        start_embedded_server(self.data_dir, database=DATABASE)
+        """Start the server from a fresh process, as an operator or the system would."""
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from config.db import "
+                        "start_embedded_server; start_embedded_server(Path(sys.argv[1]), database=sys.argv[2])",
+                        str(self.data_dir), DATABASE], cwd=ROOT, check=True)
 
     # scenarios ----------------------------------------------------------------------------------------
     def worker_kill9(self):
@@ -399,9 +401,12 @@ def main():
     })
     os.environ.update(env)
     os.environ["DB_POOL"] = "false"
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
     from django.core.management import call_command
 
     import boto3
