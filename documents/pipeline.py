@@ -199,12 +199,12 @@ def run_pipeline(document_id) -> str:
         except Exception as exc:
             if is_connection_error(exc):
                 raise  # the database went away: the worker runs this job again once it is back
-            if is_storage_outage(exc):
-                _leave(document, stage, began, error=describe_storage_error(exc))
-                raise StorageUnavailable(describe_storage_error(exc)) from exc  # the job retries later
             if is_storage_error(exc):
-                _leave(document, stage, began, error=describe_storage_error(exc))
-                _fail(document, stage, describe_storage_error(exc))
+                reason = describe_storage_error(exc)  # without the endpoint, bucket or key
+                _leave(document, stage, began, error=reason)
+                if is_storage_outage(exc):
+                    raise StorageUnavailable(reason) from exc  # the job waits and tries again
+                _fail(document, stage, reason)
                 return document.status
             logger.exception("document %s failed in stage %s", document.pk, stage)
             reason = _("%(stage)s 단계에서 예기치 않은 오류가 발생했습니다(%(kind)s: %(detail)s). "
