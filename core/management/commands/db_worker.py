@@ -7,6 +7,7 @@ so give each worker on one host its own --worker-id. Listed before django_tasks_
 import os
 
 from django.core.management.base import CommandError
+from django.db import connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
@@ -27,8 +28,6 @@ class Command(db_worker.Command):
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload, max_tasks,
                worker_id, exclude_queues, scheduler, **options):
         self.configure_logging(verbosity)
-        wait_until_database_answers()
-        self.check()
         queue_names = queue_name.split(",")
         excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_names:
@@ -40,8 +39,14 @@ class Command(db_worker.Command):
         )
         if reload and not batch:
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
-                worker.configure_signals()
-            run_with_reloader(worker.run)
+                worker.configure_signals()  # the child; the parent only restarts it on code changes
+            run_with_reloader(self.run, worker)  # runs self.run in a thread of the child
         else:
             worker.configure_signals()
-            worker.run()
+            self.run(worker)
+
+    def run(self, worker):
+        wait_until_database_answers()
+        self.check()
+        connections.close_all()  # the worker opens its own when it starts
+        worker.run()
