@@ -24,6 +24,29 @@ class DatabaseUnavailable(Exception):
     """The configured PostgreSQL server cannot be reached (one line, shown to the operator)."""
 
 
+# SQLSTATEs that mean "the server went away or cannot take us now", not "this statement is wrong".
+CONNECTION_SQLSTATES = {"57P01", "57P02", "57P03", "53300"}  # admin/crash shutdown, starting up, too many clients
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True when the database connection failed (server down, restarting, full, pool timeout).
+
+    Such errors go away by themselves, so jobs are retried and requests answer 503. A statement timeout or
+    a lock timeout (also OperationalError) is not one of them.
+    """
+    import psycopg
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        exc = exc.__cause__ or exc
+    if isinstance(exc, (psycopg.InterfaceError, InterfaceError)):
+        return True
+    if isinstance(exc, (psycopg.OperationalError, OperationalError)):
+        sqlstate = getattr(exc, "sqlstate", None)
+        return sqlstate is None or sqlstate.startswith("08") or sqlstate in CONNECTION_SQLSTATES
+    return False
+
+
 def parse_postgres_url(url: str, *, variable: str = "DATABASE_URL") -> dict:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
@@ -77,7 +100,15 @@ def start_embedded_server(data_dir: Path, *, database: str) -> dict:
 
         data_dir = data_dir.expanduser().resolve()
         data_dir.parent.mkdir(parents=True, exist_ok=True)
-        info = get_server(data_dir, cleanup_mode=None).get_postmaster_info()
+        repair_embedded_state_file(data_dir)
+        try:
+            info = get_server(data_dir, cleanup_mode=None).get_postmaster_info()
+        except Exception as exc:  # pg_ctl failed or timed out: the server log says why
+            raise DatabaseUnavailable(
+                f"The embedded PostgreSQL in {data_dir} did not start ({type(exc).__name__}: "
+                f"{' '.join(str(exc).split())[:200]}). Hint: read {data_dir / 'log'}; "
+                f"if another server still uses that directory, run bash bin/db-stop and try again."
+            ) from None
     settings = {
         "NAME": database,
         "USER": "postgres",
@@ -86,8 +117,40 @@ def start_embedded_server(data_dir: Path, *, database: str) -> dict:
         "PORT": str(info.port),
         "OPTIONS": {},
     }
-    _create_database_if_missing(settings)
+    try:
+        _create_database_if_missing(settings)
+    except Exception as exc:
+        raise DatabaseUnavailable(describe_unreachable(settings, str(exc) or type(exc).__name__)) from None
     return settings
+
+
+EMBEDDED_STATE_FILE = ".handle_pids.json"
+
+
+def repair_embedded_state_file(data_dir: Path) -> bool:
+    """Reset the wheel's list of client processes when it is not a JSON list of pids (True if it was reset).
+
+    The wheel rewrites that file in place; a process killed mid-write leaves it empty or truncated, and
+    every later start would die on a JSONDecodeError. With cleanup_mode=None the list only decides who stops
+    the server last, which we never ask for, so an empty list loses nothing.
+    """
+    import json
+    import sys
+
+    path = data_dir / EMBEDDED_STATE_FILE
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return False
+    try:
+        values = json.loads(text)
+        if isinstance(values, list) and all(isinstance(value, int) for value in values):
+            return False
+    except ValueError:
+        pass
+    path.write_text("[]")
+    sys.stderr.write(f"note: {path} was empty or corrupt ({len(text)} bytes); reset it to [] and carried on.\n")
+    return True
 
 
 def _create_database_if_missing(settings: dict) -> None:
@@ -122,11 +185,21 @@ def describe_unreachable(settings: dict, reason: str) -> str:
     host = settings.get("HOST") or "localhost"
     port = settings.get("PORT") or "5432"
     reason = " ".join(str(reason).split())
-    return (
-        f"Cannot reach PostgreSQL at {host}:{port}, database '{settings.get('NAME')}': {reason}. "
-        "Hint: start the server or fix DATABASE_URL / POSTGRES_DSN / POSTGRES_* "
-        "(unset all of them to use the embedded server)."
-    )
+    return f"Cannot reach PostgreSQL at {host}:{port}, database '{settings.get('NAME')}': {reason}. Hint: {_hint(reason, settings)}"
+
+
+def _hint(reason: str, settings: dict) -> str:
+    lowered = reason.lower()
+    if "too many clients" in lowered or "remaining connection slots" in lowered:
+        return ("every connection slot of the server is taken: lower DB_POOL_SIZE/DB_POOL_MIN_SIZE or the number of "
+                "web processes, close idle shells, or raise max_connections on the server.")
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return ("check the user and password (in DATABASE_URL special characters must be URL-escaped, "
+                "e.g. @ as %40, / as %2F).")
+    if "does not exist" in lowered and "database" in lowered:
+        return f"create the database first (createdb {settings.get('NAME')}) or fix its name."
+    return ("start the server or fix DATABASE_URL / POSTGRES_DSN / POSTGRES_* "
+            "(unset all of them to use the embedded server).")
 
 
 def database_problem(settings: dict) -> str | None:
@@ -147,6 +220,31 @@ def ensure_database_reachable() -> None:
     problem = database_problem(settings.DATABASES["default"])
     if problem:
         raise DatabaseUnavailable(problem)
+
+
+def describe_database_error(exc: BaseException) -> str:
+    """One line for a database error raised while a command ran (the server stopped, slots ran out)."""
+    from django.conf import settings
+
+    return describe_unreachable(settings.DATABASES["default"], str(exc) or type(exc).__name__)
+
+
+def load_application(get_application):
+    """Build the WSGI/ASGI application, or stop the process with one line when the database cannot be used.
+
+    A process manager (gunicorn, uvicorn, systemd, compose) then shows why it stopped instead of 500s.
+    """
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        application = get_application()
+        ensure_database_reachable()
+    except (DatabaseConfigError, DatabaseUnavailable, ImproperlyConfigured) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(1) from None
+    return application
 
 
 def _project_root() -> Path:

@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
 from config.db import database_problem
+from documents.storage import storage_problem
 
 OK, DEGRADED, FAIL = "ok", "degraded", "fail"
 
@@ -41,8 +42,15 @@ def check_pgvector() -> Check:
         cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
         row = cursor.fetchone()
     if not row:
-        return Check("pgvector", FAIL, "the 'vector' extension is not installed in this database")
+        return Check("pgvector", FAIL, "the 'vector' extension is not installed in this database. Run "
+                     "python manage.py migrate, or as a superuser: CREATE EXTENSION IF NOT EXISTS vector;")
     return Check("pgvector", OK, f"vector {row[0]}")
+
+
+def check_storage() -> Check:
+    """Document files: the S3 bucket answers (HEAD bucket) or MEDIA_ROOT is writable. No internal URL in the detail."""
+    problem = storage_problem()
+    return Check("storage", FAIL, problem) if problem else Check("storage", OK)
 
 
 def run_readiness_checks() -> list[Check]:

@@ -1,16 +1,10 @@
 import os
-import sys
 
 from django.core.wsgi import get_wsgi_application
 
+from config.db import load_application
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+os.environ.setdefault("DB_APPLICATION_NAME", "pharma wsgi")
 
-from config.db import DatabaseConfigError, DatabaseUnavailable, ensure_database_reachable  # noqa: E402
-
-try:
-    application = get_wsgi_application()
-    ensure_database_reachable()
-except (DatabaseConfigError, DatabaseUnavailable) as exc:
-    # Fail fast with one line instead of serving 500s: the process manager shows why it stopped.
-    sys.stderr.write(f"error: {exc}\n")
-    raise SystemExit(1) from None
+application = load_application(get_wsgi_application)

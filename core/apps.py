@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("공통")
+
+    def ready(self):
+        # Each app registers its scheduled jobs in its own jobs.py (core/scheduling.py).
+        autodiscover_modules("jobs")

@@ -19,11 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.db import is_connection_error
 from documents.errors import ExtractionError
 from documents.extraction import Segment
 from documents.indexing import ChunkDraft, replace_chunks
 from documents.models import Document, ProcessingStatus
 from documents.signals import document_indexed
+from documents.storage import StorageUnavailable, describe_storage_error, is_storage_error, is_storage_outage
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +197,15 @@ def run_pipeline(document_id) -> str:
             _fail(document, stage, exc.reason)
             return document.status
         except Exception as exc:
+            if is_connection_error(exc):
+                raise  # the database went away: the worker runs this job again once it is back
+            if is_storage_error(exc):
+                reason = describe_storage_error(exc)  # without the endpoint, bucket or key
+                _leave(document, stage, began, error=reason)
+                if is_storage_outage(exc):
+                    raise StorageUnavailable(reason) from exc  # the job waits and tries again
+                _fail(document, stage, reason)
+                return document.status
             logger.exception("document %s failed in stage %s", document.pk, stage)
             reason = _("%(stage)s 단계에서 예기치 않은 오류가 발생했습니다(%(kind)s: %(detail)s). "
                        "잠시 뒤 다시 처리하고, 반복되면 관리자에게 알려 주세요.") % {

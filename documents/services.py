@@ -26,6 +26,7 @@ from documents.errors import (
 from documents.models import ApprovalState, Document, ProcessingStatus
 from documents.relations import relation_fields
 from documents.signals import document_deleted
+from documents.storage import StorageUnavailable, describe_storage_error, is_storage_error
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +101,10 @@ def _enqueue(document: Document) -> None:
     document_id = document.pk
 
     def send():
-        from documents.tasks import ensure_watchdog_scheduled, process_document
+        from documents.tasks import process_document
 
         result = process_document.enqueue(str(document_id))
         Document.objects.filter(pk=document_id, status=ProcessingStatus.QUEUED).update(task_id=result.id)
-        ensure_watchdog_scheduled()
 
     transaction.on_commit(send)
 
@@ -155,7 +155,7 @@ def document_create(*, uploaded_by, file, title: str = "", access_level: int = 1
         valid_until=valid_until, uploaded_by=uploaded_by,
     )
     _mark_queued(document, reset_attempts=True)
-    document.file.save(source, file, save=False)
+    _store_file(document, source, file)
     stored_name = document.file.name
     try:
         document.full_clean()
@@ -204,7 +204,7 @@ def document_replace_file(*, document: Document, file, by) -> Document:
     document.document_type, document.mime_type = detected.document_type, detected.mime_type
     document.version += 1
     _resubmit_if_returned(document, by=by)
-    document.file.save(source, file, save=False)
+    _store_file(document, source, file)
     _mark_queued(document, reset_attempts=True)
     document.full_clean(exclude=["checksum"])
     document.save()
@@ -259,11 +259,44 @@ def document_retire(*, document: Document, by, comment: str = "") -> Document:
     return document_set_approval(document=document, approval_state=ApprovalState.EXPIRED, by=by, comment=comment)
 
 
-def _delete_stored_file(name: str) -> None:
+def _store_file(document: Document, name: str, file) -> None:
+    """Save the upload to storage; an unreachable storage refuses the upload (503), nothing is recorded."""
     try:
-        default_storage.delete(name)
-    except Exception:  # a missing object must not break the deletion that already committed
-        logger.warning("could not delete stored file %s", name, exc_info=True)
+        document.file.save(name, file, save=False)
+    except Exception as exc:
+        if not is_storage_error(exc):
+            raise
+        raise StorageUnavailable(_("파일 저장소(S3)에 지금 파일을 저장할 수 없습니다. 잠시 뒤 다시 올려 주세요. "
+                                   "(%(reason)s)") % {"reason": describe_storage_error(exc)}) from None
+
+
+def _delete_stored_file(name: str) -> None:
+    """Queue the deletion of a stored file; the job retries until the file is gone (storage outages)."""
+    from documents.tasks import delete_stored_file
+
+    try:
+        delete_stored_file.enqueue(name)
+    except Exception:  # the database row is already gone; a leftover file is logged, not a failed request
+        logger.exception("could not queue the deletion of stored file %s", name)
+
+
+def document_wait_for_storage(*, document_id, reason: str, retry_in: timedelta) -> None:
+    """The storage was down while the document was processed: it waits in the queue with the reason shown.
+
+    The run does not count against DOCUMENT_MAX_ATTEMPTS: an outage is not the document's fault.
+    """
+    now = timezone.now()
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return
+    document.status, document.error = ProcessingStatus.QUEUED, reason
+    document.stage, document.stage_started_at = "queue", now
+    document.attempts = max(document.attempts - 1, 0)
+    document.stage_timeline = {**document.stage_timeline, "queue": {
+        "started": now.isoformat(timespec="milliseconds"), "waiting_for_storage_until":
+            (now + retry_in).isoformat(timespec="milliseconds")}}
+    document.save(update_fields=["status", "error", "stage", "stage_started_at", "attempts", "stage_timeline",
+                                 "updated_at"])
 
 
 @transaction.atomic

@@ -1,48 +1,72 @@
 """Background jobs (django-tasks; the database backend keeps the queue in PostgreSQL).
 
-Each job is idempotent: processing a document again replaces its chunks atomically.
-
-The watchdog schedules itself: whenever a document is queued, `ensure_watchdog_scheduled()` makes sure one
-`watchdog` job is waiting in the queue (run_after = now + WATCHDOG_INTERVAL); each run requeues stale documents
-and schedules the next run. A worker restarted after a crash therefore finds the watchdog in the queue and
-recovers the documents its predecessor left half-done, with nothing else to start.
+Each job is idempotent: processing a document again replaces its chunks atomically, and deleting a stored
+file that is already gone succeeds. A storage outage does not fail a document: its job is queued again
+with a growing delay. A database outage is the worker's business (core/worker.py): the job stays claimed
+and runs again once the database answers. The watchdog (documents/jobs.py) runs on the worker's schedule,
+not from this queue.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import task
+
+from documents.storage import StorageUnavailable, describe_storage_error, is_storage_error
+
+logger = logging.getLogger(__name__)
+
+LONGEST_RETRY_DELAY = timedelta(hours=1)
 
 
-@task()
-def process_document(document_id: str) -> str:
-    from documents.pipeline import run_pipeline
-
-    return run_pipeline(document_id)
+def retry_delay(attempt: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... at most an hour."""
+    return min(timedelta(seconds=30 * 2 ** max(attempt - 1, 0)), LONGEST_RETRY_DELAY)
 
 
-@task()
-def watchdog() -> dict:
-    from documents.services import requeue_stale_documents
-
-    report = requeue_stale_documents()
-    ensure_watchdog_scheduled()
-    return {"requeued": len(report.requeued), "failed": len(report.failed), "waiting": len(report.waiting)}
-
-
-def ensure_watchdog_scheduled() -> bool:
-    """Queue the next watchdog run unless one is already waiting; True when one was queued.
-
-    Only for the database backend: the immediate backend (tests) cannot defer, and would loop.
-    """
-    backend = watchdog.get_backend()
-    if type(backend).__module__ != "django_tasks_db.backend":
+def enqueue_later(job, delay: timedelta, *args) -> bool:
+    """Queue `job` to run after `delay`; False on a backend that cannot defer (the immediate one in tests)."""
+    if not job.get_backend().supports_defer:
         return False
-    from django_tasks_db.models import DBTaskResult
-
-    if DBTaskResult.objects.filter(task_path=watchdog.module_path, status=TaskResultStatus.READY).exists():
-        return False
-    interval = timedelta(minutes=max(settings.DOCUMENT_STALE_MINUTES / 2, 1))
-    watchdog.using(run_after=timezone.now() + interval).enqueue()
+    job.using(run_after=timezone.now() + delay).enqueue(*args)
     return True
+
+
+@task()
+def process_document(document_id: str, storage_retry: int = 0) -> str:
+    from documents.pipeline import run_pipeline
+    from documents.services import document_wait_for_storage
+
+    try:
+        return run_pipeline(document_id)
+    except StorageUnavailable as exc:
+        delay = retry_delay(storage_retry + 1)
+        document_wait_for_storage(document_id=document_id, reason=exc.reason, retry_in=delay)
+        enqueue_later(process_document, delay, document_id, storage_retry + 1)
+        return "waiting for storage"
+
+
+@task()
+def delete_stored_file(name: str, attempt: int = 1) -> str:
+    """Delete a stored file until it is really gone (S3 answers 204 to a delete it did not perform when down)."""
+    try:
+        default_storage.delete(name)
+        if not default_storage.exists(name):
+            return "deleted"
+        problem = "still present after delete"
+    except Exception as exc:
+        if not is_storage_error(exc) and not isinstance(exc, OSError):
+            raise
+        problem = describe_storage_error(exc)
+    if attempt >= settings.STORAGE_DELETE_MAX_ATTEMPTS:
+        from chat.traces import record_trace  # system_trace_logs: one place for every job's errors
+
+        logger.error("gave up deleting stored file %s after %d attempts: %s", name, attempt, problem)
+        record_trace(step="storage_delete", outcome="error", error=problem, detail={"attempts": attempt})
+        return "gave up"
+    logger.warning("stored file %s not deleted (attempt %d): %s; retrying", name, attempt, problem)
+    enqueue_later(delete_stored_file, retry_delay(attempt), name, attempt + 1)
+    return "retry scheduled"

@@ -73,15 +73,21 @@ def _read_rows(path: Path, *, encoding: str) -> tuple[list[str], Iterator[tuple]
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         from openpyxl import load_workbook  # heavy: imported only when an XLSX file is given
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(h or "").strip() for h in next(rows, ())]
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            sheet = workbook.worksheets[0]
+            rows = sheet.iter_rows(values_only=True)
+            header = [str(h or "").strip() for h in next(rows, ())]
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # zipfile, XML and openpyxl errors: the file is not a readable workbook
+            raise ValueError(unreadable_workbook(path, exc)) from None
         total = (sheet.max_row - 1) if sheet.max_row else None
 
         def data():
             try:
-                yield from rows
+                for row in _guard_workbook_rows(path, rows):
+                    yield row
             finally:
                 workbook.close()
 
@@ -90,13 +96,39 @@ def _read_rows(path: Path, *, encoding: str) -> tuple[list[str], Iterator[tuple]
         raise ValueError(_("CSV 또는 XLSX 파일만 가져올 수 있습니다: %s") % path.name)
     handle = open(path, newline="", encoding=encoding)
     reader = csv.reader(handle)
-    header = [h.strip() for h in next(reader, [])]
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        handle.close()
+        raise ValueError(unreadable_csv(path, encoding, exc)) from None
 
     def data():
         with handle:
-            yield from reader
+            try:
+                yield from reader
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise ValueError(unreadable_csv(path, encoding, exc, row=reader.line_num)) from None
 
     return header, data(), None
+
+
+def _guard_workbook_rows(path: Path, rows):
+    try:
+        yield from rows
+    except Exception as exc:  # a damaged sheet can fail halfway through
+        raise ValueError(unreadable_workbook(path, exc)) from None
+
+
+def unreadable_workbook(path: Path, exc: BaseException) -> str:
+    return _("XLSX 파일을 읽을 수 없습니다(손상되었거나 XLSX 형식이 아닙니다): %(name)s (%(kind)s). "
+             "엑셀에서 다시 저장하거나 CSV로 내보내 주세요.") % {"name": path.name, "kind": type(exc).__name__}
+
+
+def unreadable_csv(path: Path, encoding: str, exc: BaseException, row: int | None = None) -> str:
+    where = _("%(row)s행 근처") % {"row": row} if row else _("머리글")
+    hint = _("--encoding cp949를 지정해 보세요.") if isinstance(exc, UnicodeDecodeError) else _("파일을 확인해 주세요.")
+    return _("CSV 파일을 읽을 수 없습니다(%(where)s, 인코딩 %(encoding)s): %(name)s. %(hint)s") % {
+        "where": where, "encoding": encoding, "name": path.name, "hint": hint}
 
 
 def _column_positions(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
@@ -142,28 +174,47 @@ def _parse_date(value) -> datetime.date:
     raise ValueError(_("날짜 형식이 아닙니다 (예: 2025-03-31): %r") % text)
 
 
-def _parse_quantity(value) -> int:
+# Column limits of SalesRecord: quantity is a PostgreSQL integer, unit_price numeric(12,2), amount numeric(16,2).
+MAX_QUANTITY = 2_147_483_647
+MAX_UNIT_PRICE = Decimal("9999999999.99")
+MAX_AMOUNT = Decimal("99999999999999.99")
+
+
+def _number(value) -> Decimal:
+    """A finite number from a cell (text with thousands separators, or an XLSX number), else ValueError."""
     text = _text(value).replace(",", "")
     try:
-        quantity = int(Decimal(text))
+        number = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ValueError(_("정수가 아닙니다: %r") % text) from None
-    if Decimal(text) != quantity:
-        raise ValueError(_("정수가 아닙니다: %r") % text)
-    if quantity <= 0:
+        raise ValueError(_("숫자가 아닙니다: %r") % text) from None
+    if not number.is_finite():
+        raise ValueError(_("숫자가 아닙니다(NaN 또는 무한대): %r") % text)
+    return number
+
+
+def _parse_quantity(value) -> int:
+    number = _number(value)
+    if number != number.to_integral_value():
+        raise ValueError(_("정수가 아닙니다: %r") % _text(value))
+    if number <= 0:
         raise ValueError(_("수량은 1 이상이어야 합니다."))
-    return quantity
+    if number > MAX_QUANTITY:
+        raise ValueError(_("수량이 너무 큽니다(최대 %(max)s): %(value)s") % {"max": f"{MAX_QUANTITY:,}",
+                                                                          "value": _text(value)})
+    return int(number)
 
 
-def _parse_money(value) -> Decimal:
-    text = _text(value).replace(",", "")
-    try:
-        money = Decimal(text).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValueError(_("금액 형식이 아닙니다: %r") % text) from None
-    if money < 0:
+def _parse_money(value, *, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+    number = _number(value)
+    if number < 0:
         raise ValueError(_("음수일 수 없습니다."))
-    return money
+    if number > maximum:
+        raise ValueError(_("값이 너무 큽니다(최대 %(max)s): %(value)s") % {"max": f"{maximum:,}", "value": _text(value)})
+    return number.quantize(Decimal("0.01"))
+
+
+def _parse_unit_price(value) -> Decimal:
+    return _parse_money(value, maximum=MAX_UNIT_PRICE)
 
 
 # --- Sales records -------------------------------------------------------------------------------
@@ -228,10 +279,14 @@ def import_sales_records(path: Path | str, *, encoding: str = "utf-8-sig", batch
             customer_id = lookup("customer_code", customers)
             product = lookup("product_code", products)
             quantity = parse("quantity", _parse_quantity)
-            unit_price = parse("unit_price", _parse_money) if _text(cell("unit_price")) else None
+            unit_price = parse("unit_price", _parse_unit_price) if _text(cell("unit_price")) else None
             if unit_price is None and product is not None and not _text(cell("unit_price")):
                 unit_price = product[1]
             amount = quantity * unit_price if quantity is not None and unit_price is not None else None
+            if amount is not None and amount > MAX_AMOUNT:
+                row_errors.append(RowError(number, "amount", _("수량 × 단가 %(amount)s이(가) 너무 큽니다(최대 %(max)s).")
+                                           % {"amount": f"{amount:,}", "max": f"{MAX_AMOUNT:,}"}))
+                amount = None
             if _text(cell("amount")) and amount is not None:
                 given = parse("amount", _parse_money)
                 if given is not None and given != amount:
@@ -270,10 +325,19 @@ def import_reference_data(path: Path | str, *, kind: str, encoding: str = "utf-8
         "employees": resources.EmployeeResource,
     }[kind]()
     path = Path(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
-    else:
-        dataset = tablib.Dataset().load(path.read_text(encoding=encoding), format="csv")
+    try:
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
+        else:
+            dataset = tablib.Dataset().load(path.read_text(encoding=encoding), format="csv")
+    except (FileNotFoundError, IsADirectoryError):
+        raise
+    except UnicodeDecodeError as exc:
+        raise ValueError(unreadable_csv(path, encoding, exc)) from None
+    except Exception as exc:  # zipfile/XML errors of a damaged workbook, csv errors
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            raise ValueError(unreadable_workbook(path, exc)) from None
+        raise ValueError(unreadable_csv(path, encoding, exc)) from None
     errors: list[RowError] = []
     with transaction.atomic():
         result = resource.import_data(dataset, dry_run=False, raise_errors=False, use_transactions=False)

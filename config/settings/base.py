@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import environ
+from botocore.config import Config
 from django.utils.translation import gettext_lazy as _
 
-from config.db import configured_database
+from config.db import CONNECT_TIMEOUT_SECONDS, configured_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,9 +31,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_tasks",
+    "core",  # before django_tasks_db: its db_worker command is core's resilient worker
     "django_tasks_db",
     "import_export",
-    "core",
     "accounts",
     "sales",
     "documents",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -49,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -72,23 +75,34 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # See config/db.py for the order in which the server is chosen. Pool settings follow seed 004's
-# SQLAlchemy names and map onto psycopg's pool: DB_POOL_SIZE -> min_size, DB_POOL_SIZE +
-# DB_MAX_OVERFLOW -> max_size, DB_POOL_RECYCLE -> max_lifetime, and CONN_HEALTH_CHECKS (psycopg's
-# check_connection on every checkout) plays the part of pool_pre_ping. DB_POOL_SIZE=0 turns pooling off: persistent connections then live
-# DB_POOL_RECYCLE seconds (CONN_MAX_AGE) with CONN_HEALTH_CHECKS on.
+# SQLAlchemy names, which are a *ceiling* that fills lazily: DB_POOL_SIZE + DB_MAX_OVERFLOW ->
+# psycopg's max_size. The floor (min_size, connections held open while idle) is DB_POOL_MIN_SIZE,
+# 0-2; connections above it close after DB_POOL_MAX_IDLE idle seconds. DB_POOL_RECYCLE ->
+# max_lifetime; CONN_HEALTH_CHECKS (psycopg's check_connection on every checkout) plays the part of
+# pool_pre_ping. A checkout waits at most DB_POOL_TIMEOUT seconds, then the request answers 503
+# (config/middleware.py). Pooling is for the long-lived servers (runserver, gunicorn, ASGI):
+# manage.py sets DB_POOL=false for every other command, and DB_POOL_SIZE=0 turns it off everywhere;
+# unpooled processes keep one connection for DB_POOL_RECYCLE seconds (CONN_MAX_AGE).
 DATABASE_SOURCE, _database = configured_database(env)
+DB_POOL = env.bool("DB_POOL", default=True)
 DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=20)
 DB_MAX_OVERFLOW = env.int("DB_MAX_OVERFLOW", default=10)
+DB_POOL_MIN_SIZE = env.int("DB_POOL_MIN_SIZE", default=1)
+DB_POOL_MAX_IDLE = env.float("DB_POOL_MAX_IDLE", default=30.0)
+DB_POOL_TIMEOUT = env.float("DB_POOL_TIMEOUT", default=3.0)
 DB_POOL_RECYCLE = env.int("DB_POOL_RECYCLE", default=3600)
 
 
-def database_pool_options(pool_size: int, max_overflow: int, recycle: int) -> dict:
+def database_pool_options(*, pool_size: int, max_overflow: int, min_size: int, max_idle: float, timeout: float,
+                          recycle: int) -> dict:
     # CONN_HEALTH_CHECKS=True makes Django pass ConnectionPool.check_connection as the pool's check.
+    max_size = max(pool_size + max_overflow, 1)
     return {
-        "min_size": pool_size,
-        "max_size": pool_size + max_overflow,
+        "min_size": min(max(min_size, 0), 2, max_size),
+        "max_size": max_size,
+        "max_idle": float(max_idle),
         "max_lifetime": float(recycle),
-        "timeout": 10.0,
+        "timeout": float(timeout),
     }
 
 
@@ -96,13 +110,19 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
         **_database,
-        "OPTIONS": dict(_database["OPTIONS"]),
+        # connect_timeout: a server that does not answer fails a connection attempt in seconds, not minutes.
+        # application_name: pg_stat_activity shows which process holds each connection ("pharma runserver", ...).
+        "OPTIONS": {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                    "application_name": env.str("DB_APPLICATION_NAME", default="pharma")[:63],
+                    **_database["OPTIONS"]},
         "CONN_HEALTH_CHECKS": True,
         "CONN_MAX_AGE": 0,
     }
 }
-if DB_POOL_SIZE > 0:
-    DATABASES["default"]["OPTIONS"]["pool"] = database_pool_options(DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_POOL_RECYCLE)
+if DB_POOL and DB_POOL_SIZE > 0:
+    DATABASES["default"]["OPTIONS"]["pool"] = database_pool_options(
+        pool_size=DB_POOL_SIZE, max_overflow=DB_MAX_OVERFLOW, min_size=DB_POOL_MIN_SIZE, max_idle=DB_POOL_MAX_IDLE,
+        timeout=DB_POOL_TIMEOUT, recycle=DB_POOL_RECYCLE)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = DB_POOL_RECYCLE
 
@@ -134,25 +154,47 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads live outside the source tree unless MEDIA_ROOT says otherwise (an empty value counts as unset).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or BASE_DIR / ".data" / "media")
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    # The endpoint browsers reach, for presigned download URLs (compose: http://localhost:9000); default: the above.
+    AWS_S3_PUBLIC_ENDPOINT_URL = env.str("AWS_S3_PUBLIC_ENDPOINT_URL", default="") or None
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
     AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
     AWS_DEFAULT_ACL = None
     AWS_S3_FILE_OVERWRITE = False
-    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Fail within seconds when the storage is down (botocore's default connect timeout is 60 s, retried).
+    AWS_S3_CLIENT_CONFIG = Config(connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=3.0),
+                                  read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=30.0),
+                                  retries={"mode": "standard", "max_attempts": 2})
+    _default_storage = {"BACKEND": "documents.storage.DocumentS3Storage"}
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A deleted document's stored file is removed by a job that retries (backing off up to an hour) until it is gone.
+STORAGE_DELETE_MAX_ATTEMPTS = env.int("STORAGE_DELETE_MAX_ATTEMPTS", default=48)
 
 # --- Background tasks (django-tasks; the queue lives in PostgreSQL) -------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker (core/worker.py): longest wait between reconnection attempts; how often it says it is alive;
+# the watchdog frees RUNNING jobs of a worker silent for WORKER_SILENT_MINUTES.
+WORKER_MAX_BACKOFF_SECONDS = env.float("WORKER_MAX_BACKOFF_SECONDS", default=30.0)
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+WORKER_SILENT_MINUTES = env.float("WORKER_SILENT_MINUTES", default=5.0)
+# Scheduled jobs (core/scheduling.py, admin: 공통 › 예약 작업), run by the worker. Switch one off by naming it
+# in SCHEDULED_JOBS_OFF (comma-separated), all of them with SCHEDULER_ENABLED=false.
+SCHEDULER_ENABLED = env.bool("SCHEDULER_ENABLED", default=True)
+SCHEDULED_JOBS_OFF = env.list("SCHEDULED_JOBS_OFF", default=[])
+SCHEDULER_TICK_SECONDS = env.float("SCHEDULER_TICK_SECONDS", default=15.0)
+# The monthly performance view is refreshed at most this long after a sales write (API, admin), and nightly.
+PERFORMANCE_REFRESH_DELAY_SECONDS = env.int("PERFORMANCE_REFRESH_DELAY_SECONDS", default=120)
+WATCHDOG_INTERVAL_MINUTES = env.int("WATCHDOG_INTERVAL_MINUTES", default=5)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -184,6 +226,7 @@ READINESS_CHECKS = [
     "config.health.check_database",
     "config.health.check_migrations",
     "config.health.check_pgvector",
+    "config.health.check_storage",
 ]
 
 LOGGING = {

@@ -84,8 +84,11 @@ def test_database_problem_names_host_port_and_reason():
     assert problem.startswith("Cannot reach PostgreSQL at 127.0.0.1:1, database 'x'")
 
 
-def test_pool_settings_map_onto_psycopg_pool():
+def test_pool_settings_are_a_lazy_ceiling_with_a_small_floor():
     from config.settings.base import database_pool_options
 
-    assert database_pool_options(20, 10, 3600) == {"min_size": 20, "max_size": 30, "max_lifetime": 3600.0,
-                                                   "timeout": 10.0}
+    options = database_pool_options(pool_size=20, max_overflow=10, min_size=1, max_idle=60, timeout=3, recycle=3600)
+
+    assert options == {"min_size": 1, "max_size": 30, "max_idle": 60.0, "max_lifetime": 3600.0, "timeout": 3.0}
+    assert database_pool_options(pool_size=20, max_overflow=10, min_size=20, max_idle=60, timeout=3,
+                                 recycle=3600)["min_size"] == 2

@@ -93,3 +93,10 @@ def test_missing_pgvector_stops_migrate_with_install_hint(monkeypatch):
 def test_site_root_leads_to_the_api_documentation(client):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/api/docs/"
+
+
+def test_health_probes_answer_a_host_outside_allowed_hosts(client):
+    """Container healthchecks call by IP or localhost while ALLOWED_HOSTS holds only the real domain."""
+    assert client.get("/api/auth/me/", HTTP_HOST="10.0.0.7").status_code == 400
+    assert client.get("/healthz", HTTP_HOST="10.0.0.7").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.0.0.7").json()["checks"]["database"]["status"] == "ok"

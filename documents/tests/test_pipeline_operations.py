@@ -139,8 +139,7 @@ def test_normalise_turns_nfd_into_nfc_and_tidies_whitespace():
     assert normalise_text(unicodedata.normalize("NFD", "콜레스테롤\t\t낮춤\r\n\n\n\n끝\x00")) == "콜레스테롤 낮춤\n\n끝"
 
 
-def test_queueing_a_document_also_schedules_one_watchdog_run_in_the_database_queue(settings, client_for,
-                                                                                    run_on_commit):
+def test_queueing_a_document_puts_one_job_per_document_in_the_database_queue(settings, client_for, run_on_commit):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -151,22 +150,20 @@ def test_queueing_a_document_also_schedules_one_watchdog_run_in_the_database_que
                                format="multipart").status_code == 201
 
     jobs = DBTaskResult.objects.order_by("enqueued_at")
-    assert [job.task_path for job in jobs].count("documents.tasks.process_document") == 2
-    watchdogs = [job for job in jobs if job.task_path == "documents.tasks.watchdog"]
-    assert len(watchdogs) == 1 and watchdogs[0].status == "READY"
-    assert watchdogs[0].run_after > timezone.now() + timedelta(minutes=10)
+    assert [job.task_path for job in jobs] == ["documents.tasks.process_document"] * 2
     document = Document.objects.get(source="a.txt")
     assert document.status == ProcessingStatus.QUEUED and document.task_id == str(
         jobs.get(args_kwargs__args=[str(document.pk)]).pk)
 
 
-def test_watchdog_job_requeues_stale_documents(run_on_commit):
-    from documents.tasks import watchdog
+def test_scheduled_watchdog_requeues_stale_documents(run_on_commit):
+    from documents.jobs import watchdog
 
     document = stuck_document(minutes_idle=45)
 
     with run_on_commit():
-        watchdog.call()
+        report = watchdog()
 
     document.refresh_from_db()
+    assert report["documents_requeued"] == 1
     assert document.status == ProcessingStatus.READY and document.attempts == 2

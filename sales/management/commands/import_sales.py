@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DataError
 
 KINDS = ["sales", "customers", "products", "employees"]
 
@@ -43,8 +44,10 @@ class Command(BaseCommand):
             if rejected.error_count > len(rejected.errors):
                 self.stderr.write(f"… {rejected.error_count - len(rejected.errors)} more")
             raise CommandError(str(rejected)) from None
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from None
+        except DataError as exc:  # a value the row checks let through and PostgreSQL refused: still one line
+            raise CommandError(f"데이터베이스가 값을 거부했습니다(아무것도 저장하지 않음): {str(exc).splitlines()[0]}") from None
 
         self.stdout.write(self.style.SUCCESS(
             f"{kind}: {result.rows} rows imported ({result.created} new, {result.updated} updated)"))
