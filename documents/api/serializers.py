@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department
+from config.parsers import reject_unstorable
 from documents.models import ApprovalState, Document, DocumentChunk
 from documents.relations import related_queryset, relation_fields
 
@@ -14,14 +15,16 @@ from documents.relations import related_queryset, relation_fields
 class JSONObjectField(serializers.Field):
     """A JSON object, sent either as JSON or, in a multipart upload, as a JSON string."""
 
-    default_error_messages = {"invalid": _('JSON 객체여야 합니다. 예: {"product": "리피토", "year": 2025}')}
+    # Braces doubled: DRF formats these messages with str.format().
+    default_error_messages = {"invalid": _('JSON 객체여야 합니다. 예: {{"product": "리피토", "year": 2025}}')}
 
     def to_internal_value(self, data):
         if isinstance(data, str | bytes):
             try:
                 data = json.loads(data or "{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 self.fail("invalid")
+            reject_unstorable(data, root=self.field_name)
         if not isinstance(data, dict):
             self.fail("invalid")
         return data

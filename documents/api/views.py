@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.exceptions import DomainError
+from config.parsers import FormParser, JSONParser, MultiPartParser
 from documents import services
 from documents.api.serializers import (
     DocumentChunkSerializer,

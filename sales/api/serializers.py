@@ -52,10 +52,14 @@ class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = ["id", "customer", "name", "title", "specialty", "phone", "email", "is_active"]
+        read_only_fields = ["is_active"]  # a new contact is active; PATCH deactivates it
 
 
 class ContactUpdateSerializer(ContactSerializer):
     customer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(ContactSerializer.Meta):
+        read_only_fields = []
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -77,6 +81,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "employee", "employee_name", "customer", "customer_name", "start_date", "end_date",
                   "is_primary"]
         validators = []  # overlap is checked by the service (full_clean) and the exclusion constraint
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_date": [_("종료일은 시작일과 같거나 그 뒤여야 합니다.")]})
+        return attrs
 
 
 class AssignmentUpdateSerializer(AssignmentSerializer):
