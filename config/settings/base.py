@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "django_tasks",
@@ -114,14 +113,32 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.ApprovedUserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.DisguisedCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login failures within LOGIN_FAILURE_WINDOW_SECONDS (accounts/services.py): a trusted device (one that sends the
+# device_key of an earlier login) is locked only by its own LOGIN_FAILURE_LIMIT failures; other clients by
+# LOGIN_FAILURE_LIMIT per (email, address) or LOGIN_ADDRESS_FAILURE_LIMIT per address; per email, failures past
+# LOGIN_EMAIL_FAILURE_LIMIT only slow untrusted clients down (LOGIN_EMAIL_DELAY_SECONDS between attempts).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+LOGIN_EMAIL_FAILURE_LIMIT = env.int("LOGIN_EMAIL_FAILURE_LIMIT", default=10)
+LOGIN_EMAIL_DELAY_SECONDS = env.int("LOGIN_EMAIL_DELAY_SECONDS", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+LOGIN_DEVICE_KEY_MAX_AGE_DAYS = env.int("LOGIN_DEVICE_KEY_MAX_AGE_DAYS", default=180)
+LOGIN_TRUST_X_FORWARDED_FOR = env.bool("LOGIN_TRUST_X_FORWARDED_FOR", default=False)
+# Per-device API tokens (accounts.AuthToken) expire this many hours after login.
+AUTH_TOKEN_TTL_HOURS = env.int("AUTH_TOKEN_TTL_HOURS", default=336)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# "shared" is a table in PostgreSQL (created by accounts' migration), the same for every process: login failure
+# counts and API throttles live there. "default" stays per process unless CACHE_URL says otherwise.
+LOGIN_CACHE_ALIAS = "shared"
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pharma_shared_cache"},
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ko-kr"
