@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import Department
 from config.parsers import reject_unstorable
+from config.validators import plausible_moment
 from documents.models import ApprovalState, Document, DocumentChunk
 from documents.relations import related_queryset, relation_fields
 
@@ -47,7 +48,7 @@ class RelationsMixin:
 
 
 class DocumentSerializer(RelationsMixin, serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     uploaded_by = serializers.SerializerMethodField()
     chunk_count = serializers.IntegerField(read_only=True)
     metadata = JSONObjectField()
@@ -74,7 +75,7 @@ class DocumentWriteSerializer(RelationsMixin, serializers.Serializer):
                                               allow_null=True)
     metadata = JSONObjectField(required=False)
     approval_state = serializers.ChoiceField(choices=ApprovalState.choices, required=False)
-    valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    valid_until = serializers.DateTimeField(required=False, allow_null=True, validators=[plausible_moment])
 
 
 class DocumentUploadSerializer(DocumentWriteSerializer):

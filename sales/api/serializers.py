@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.validators import plausible_moment
 from sales.models import (
     Assignment,
     Contact,
@@ -9,6 +11,7 @@ from sales.models import (
     Employee,
     Interaction,
     Product,
+    Region,
     SalesRecord,
 )
 
@@ -27,7 +30,8 @@ class _ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 class EmployeeSerializer(serializers.ModelSerializer):
     department_code = serializers.CharField(source="department.code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
-    manager_name = serializers.CharField(source="manager.name", read_only=True, default=None)
+    manager_name = serializers.CharField(source="manager.name", read_only=True, default=None, allow_null=True)
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Employee
@@ -97,12 +101,13 @@ class AssignmentUpdateSerializer(AssignmentSerializer):
 
 class InteractionSerializer(serializers.ModelSerializer):
     customer = _ScopedRelatedField(Customer)
+    occurred_at = serializers.DateTimeField(validators=[plausible_moment])
     contact = _ScopedRelatedField(Contact, required=False, allow_null=True)
     products = _ScopedRelatedField(Product, many=True, required=False)
     employee = serializers.PrimaryKeyRelatedField(read_only=True)
     employee_name = serializers.CharField(source="employee.name", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
-    contact_name = serializers.CharField(source="contact.name", read_only=True, default=None)
+    contact_name = serializers.CharField(source="contact.name", read_only=True, default=None, allow_null=True)
     interaction_type_display = serializers.CharField(source="get_interaction_type_display", read_only=True)
 
     class Meta:
@@ -129,9 +134,18 @@ class SalesRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2025-03",
+                     "description": "YYYY-MM"})
+class MonthField(serializers.DateField):
+    """A month, shown as YYYY-MM (the view stores its first day)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class PerformanceSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
-    month = serializers.DateField(format="%Y-%m", help_text=_("YYYY-MM"))
+    month = MonthField(read_only=True)
 
     class Meta:
         model = CustomerMonthlyPerformance
