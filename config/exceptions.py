@@ -113,11 +113,12 @@ def api_exception_handler(exc, context):
     data = response.data
     if isinstance(data, list):  # ValidationError("message") arrives as ["message"]
         data = {"detail": " ".join(str(item) for item in data)}
-    if isinstance(exc, Http404 | DjangoPermissionDenied):
+    if isinstance(exc, Http404 | DjangoPermissionDenied):  # Django's messages are English and name the model
         exc = exceptions.NotFound() if isinstance(exc, Http404) else exceptions.PermissionDenied()
+        data["detail"] = exc.default_detail
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
-        if "detail" in data and str(data["detail"]) == str(exc.default_detail):
+        if "detail" in data and (str(data["detail"]) == str(exc.default_detail) or isinstance(exc, exceptions.Throttled)):
             data["detail"] = _standard_message(exc) or data["detail"]
         if isinstance(codes, list) and codes and isinstance(codes[0], str):
             codes = codes[0]
