@@ -32,6 +32,7 @@ class ApiRequestMiddleware:
                 if problem:
                     break
         if problem:
+            where = where.replace("\x00", "\\u0000").encode("utf-8", "replace").decode()
             return JsonResponse({"detail": _("'%(field)s' 값에 %(problem)s") % {"field": where, "problem": problem},
                                  "code": "unstorable_text"}, status=400)
         return self.get_response(request)

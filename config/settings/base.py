@@ -209,7 +209,7 @@ SPECTACULAR_SETTINGS = {
 # Content-Security-Policy on every response. The admin and the API docs load scripts only from this site
 # (Swagger UI's start-up script is served by SpectacularSwaggerSplitView); the CDN is for Swagger UI's bundle
 # until it is served locally. Inline style attributes are used by the admin's templates.
-CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default="; ".join([
+CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default="") or "; ".join([
     "default-src 'self'",
     "script-src 'self' https://cdn.jsdelivr.net",
     "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
@@ -220,7 +220,7 @@ CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default="; ".join([
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-]))
+])
 # /api/schema/ and /api/docs/ only for logged-in users (token or admin session); on in production.
 API_DOCS_REQUIRE_LOGIN = env.bool("API_DOCS_REQUIRE_LOGIN", default=False)
 
