@@ -116,3 +116,19 @@ def test_pages_carry_a_content_security_policy_that_allows_only_own_scripts(clie
         assert "script-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
     docs = client.get("/api/docs/").content.decode()
     assert "<script>" not in docs.replace(" ", "")  # the start-up script is a separate file (CSP without inline)
+
+
+def test_a_database_constraint_the_validation_missed_is_a_400_with_the_constraints_korean_message():
+    from django.db import IntegrityError, transaction
+
+    from config.exceptions import api_exception_handler
+    from sales.models import SalesRecord
+    from sales.tests.factories import SalesRecordFactory
+
+    record = SalesRecordFactory()
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        SalesRecord.objects.filter(pk=record.pk).update(quantity=0, amount=0)
+
+    response = api_exception_handler(caught.value, {})
+    assert response.status_code == 400
+    assert response.data == {"detail": "수량은 1 이상이어야 합니다.", "code": "constraint_violation"}
