@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from accounts import services
-from accounts.models import ApprovalStatus, Department, User
+from accounts.models import ApprovalStatus, AuthToken, Department, User
 
 
 @admin.register(Department)
@@ -50,3 +50,20 @@ class UserAdmin(DjangoUserAdmin):
             services.user_reject(user=user, rejected_by=request.user)
         self.message_user(request, ngettext("%d명을 거절했습니다.", "%d명을 거절했습니다.", len(users)) % len(users),
                           messages.WARNING)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(admin.ModelAdmin):
+    """Issued API tokens (one per device login); deleting one logs that device out."""
+
+    list_display = ["user", "device_name", "created_at", "expires_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__name", "device_name"]
+    readonly_fields = ["user", "device_name", "created_at", "expires_at"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

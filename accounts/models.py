@@ -1,8 +1,10 @@
+import hashlib
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -103,3 +105,32 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_approved(self) -> bool:
         return self.approval_status == ApprovalStatus.APPROVED
+
+
+class AuthTokenQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+
+class AuthToken(models.Model):
+    """An API token for one device. Only a SHA-256 digest of the key is stored; the key is shown once, at login."""
+
+    digest = models.CharField(_("키 해시"), max_length=64, unique=True, editable=False)
+    user = models.ForeignKey(User, verbose_name=_("사용자"), on_delete=models.CASCADE, related_name="auth_tokens")
+    device_name = models.CharField(_("기기 이름"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("발급 시각"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("만료 시각"), db_index=True)
+
+    objects = AuthTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 토큰")
+        verbose_name_plural = _("API 토큰")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user.email} · {self.device_name or '-'}"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -142,14 +142,15 @@ def api_cases(users, ids, today):
 
 
 def run_api(users, ids, today, repeat):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from accounts.services import token_issue
 
     clients = {}
     for role, user in users.items():
-        token, _ = Token.objects.get_or_create(user=user)
+        _token, key = token_issue(user=user, device_name="sales_bench")
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         clients[role] = client
     rows = []
     for role, label, url, params in api_cases(users, ids, today):

@@ -1,35 +1,19 @@
-"""A database that is down or has no free pooled connection answers 503 in JSON, quickly, never an HTML 500.
+"""Request guards and headers.
 
-The pool waits at most DB_POOL_TIMEOUT seconds for a connection (and a new connection at most
-connect_timeout), so a client learns within seconds that it should come back, and when (Retry-After).
+- Health probes answer before host validation; a database that is down or has no free pooled connection
+  answers 503 in JSON, quickly (Retry-After), never an HTML 500. The pool waits at most DB_POOL_TIMEOUT
+  seconds for a connection, so a client learns within seconds that it should come back.
+- API requests are answered in Korean and refuse text PostgreSQL cannot store; every page gets the CSP.
 """
 
-import logging
-import sys
-
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
 from django.http import JsonResponse
-from django.views.defaults import server_error as django_server_error
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from config import health
-
-logger = logging.getLogger(__name__)
-
-RETRY_AFTER_SECONDS = 5
-DATABASE_ERRORS = (OperationalError, InterfaceError)
-UNAVAILABLE_MESSAGE = _("데이터베이스에 잠시 연결할 수 없습니다(점검 중이거나 요청이 몰렸습니다). "
-                        "%(seconds)d초 뒤에 다시 시도해 주세요.")
-
-
-def database_unavailable_response(exc: BaseException) -> JsonResponse:
-    logger.warning("database unavailable: %s", " ".join(str(exc).split()) or type(exc).__name__)
-    response = JsonResponse(
-        {"detail": str(UNAVAILABLE_MESSAGE) % {"seconds": RETRY_AFTER_SECONDS}, "code": "database_unavailable"},
-        status=503, json_dumps_params={"ensure_ascii": False},
-    )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+from config.exceptions import DATABASE_ERRORS, database_unavailable_response
+from config.parsers import text_problem
 
 
 class HealthProbeMiddleware:
@@ -60,9 +44,45 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
-def server_error(request, *args, **kwargs):
-    """handler500: the same JSON 503 for database errors raised outside a view (another middleware)."""
-    exc = sys.exc_info()[1]
-    if isinstance(exc, DATABASE_ERRORS):
-        return database_unavailable_response(exc)
-    return django_server_error(request, *args, **kwargs)
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+class ApiRequestMiddleware:
+    """API answers are Korean whatever Accept-Language says, and query strings PostgreSQL cannot store are 400."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_api(request):
+            return self.get_response(request)
+        translation.activate("ko")
+        request.LANGUAGE_CODE = "ko"
+        problem = text_problem(request.path_info)
+        where = _("주소")
+        if problem is None:
+            for key, values in request.GET.lists():
+                where = key
+                problem = text_problem(key) or next(filter(None, map(text_problem, values)), None)
+                if problem:
+                    break
+        if problem:
+            where = where.replace("\x00", "\\u0000").encode("utf-8", "replace").decode()
+            return JsonResponse({"detail": _("'%(field)s' 값에 %(problem)s") % {"field": where, "problem": problem},
+                                 "code": "unstorable_text"}, status=400)
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends CONTENT_SECURITY_POLICY (scripts only from this site: the admin and the API docs need nothing else)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

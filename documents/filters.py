@@ -18,7 +18,7 @@ class DocumentFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(field_name="department", to_field_name="code",
                                                   queryset=Department.objects.all(), label=_("부서 코드"))
     access_level = django_filters.NumberFilter(label=_("접근 등급"))
-    created = django_filters.IsoDateTimeFromToRangeFilter(label=_("등록 시각 범위(created_after, created_before)"))
+    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at", label=_("등록 시각 범위(created_after, created_before)"))
     title = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("제목에 포함"))
     metadata = django_filters.CharFilter(method="filter_metadata",
                                          label=_('메타데이터 포함 조건(JSON 객체, 예: {"product": "리피토"})'))

@@ -15,7 +15,7 @@ def validate_business_registration_number(value: str) -> None:
     if not value:
         return
     number = value.replace("-", "")
-    if len(number) != 10 or not number.isdigit():
+    if len(number) != 10 or not (number.isascii() and number.isdigit()):
         raise ValidationError(_("사업자등록번호는 숫자 10자리여야 합니다."), code="brn_format")
     if brn_check_digit(number[:9]) != int(number[9]):
         raise ValidationError(_("사업자등록번호의 검증 번호가 맞지 않습니다."), code="brn_checksum")

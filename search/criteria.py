@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -60,13 +61,20 @@ def _strings(key, value) -> tuple[str, ...]:
 
 
 def _moment(key, value, *, end_of_day=False) -> datetime:
+    """A date or ISO 8601 date-time that PostgreSQL can compare (year 1..9999 after conversion to UTC)."""
     if isinstance(value, str):
-        moment = parse_datetime(value)
-        if moment is None and (day := parse_date(value)) is not None:
-            moment = datetime.combine(day, datetime.max.time() if end_of_day else datetime.min.time())
-        if moment is not None:
-            return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-    raise InvalidSearch(_("필터 '%(key)s'는 YYYY-MM-DD 또는 ISO 8601 날짜·시각이어야 합니다.") % {"key": key})
+        try:
+            moment = parse_datetime(value)
+            if moment is None and (day := parse_date(value)) is not None:
+                moment = datetime.combine(day, datetime.max.time() if end_of_day else datetime.min.time())
+            if moment is not None:
+                moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+                moment.astimezone(dt_timezone.utc)
+                return moment
+        except (ValueError, OverflowError):  # 0000-01-01, +25:00, 0001-01-01 in Seoul is before year 1 in UTC
+            pass
+    raise InvalidSearch(_("필터 '%(key)s'는 YYYY-MM-DD 또는 ISO 8601 날짜·시각(0001-01-02 ~ 9999-12-30)이어야 합니다.")
+                        % {"key": key})
 
 
 def parse_filters(raw, *, user) -> SearchFilters:
@@ -143,7 +151,7 @@ def _relation_rule(relation: str, values):
     target = Document._meta.get_field(relation).related_model
     rule = Q(pk__in=[])  # matches nothing unless a value below matches
     pk_type = target._meta.pk.get_internal_type()
-    numeric = [v for v in values if v.isdigit()]
+    numeric = [v for v in values if v.isascii() and v.isdigit() and len(v) <= 18]  # fits a bigint
     if pk_type in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField") and numeric:
         rule |= Q(**{f"{relation}__pk__in": numeric})
     elif pk_type == "UUIDField":

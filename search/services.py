@@ -133,10 +133,16 @@ def validate_query(query) -> str:
     return query.strip()
 
 
+def _is_plain_integer(value) -> bool:
+    # ASCII digits only: "²".isdigit() is True but int("²") fails.
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def validate_top_k(top_k) -> int:
     if top_k is None:
         return 10
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, str)) or not str(top_k).strip().isdigit():
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, str)) or not _is_plain_integer(top_k):
         raise InvalidSearch(_("top_k는 1부터 50 사이의 정수여야 합니다."))
     value = int(top_k)
     if not 1 <= value <= MAX_TOP_K:
@@ -186,7 +192,7 @@ def feedback_submit(*, user, query_id, rating, comment: str = "") -> tuple[UserF
     query = SearchQuery.objects.filter(pk=query_id, user=user).first()
     if query is None:
         raise NotFound(_("검색 기록을 찾을 수 없습니다."))
-    if isinstance(rating, bool) or not isinstance(rating, (int, str)) or not str(rating).strip().isdigit() \
+    if isinstance(rating, bool) or not isinstance(rating, (int, str)) or not _is_plain_integer(rating) \
             or not 1 <= int(rating) <= 5:
         raise InvalidSearch(_("rating은 1부터 5 사이의 정수여야 합니다."))
     if comment is None:

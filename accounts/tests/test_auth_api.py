@@ -29,17 +29,30 @@ def test_register_creates_pending_l1_user_even_if_client_asks_for_more(api_clien
     assert "승인" in response.json()["detail"]
 
 
-def test_register_twice_with_same_email_in_other_case_is_409(api_client):
-    register(api_client)
-    response = register(api_client, email="new.rep@EXAMPLE.kr")
-    assert response.status_code == 409
-    assert response.json()["code"] == "email_taken"
+def test_register_with_an_existing_email_answers_as_for_a_new_one_and_changes_nothing(api_client):
+    first = register(api_client)
+    again = register(api_client, email="new.rep@EXAMPLE.kr", name="다른사람", password="another-long-phrase-7")
+
+    assert again.status_code == first.status_code == 201
+    assert again.json() == first.json()
+    user = User.objects.get(email="new.rep@example.kr")
+    assert user.name == "김영업" and user.check_password(TEST_PASSWORD)
 
 
-def test_register_rejects_weak_password_with_message(api_client):
-    response = register(api_client, password="12345678")
-    assert response.status_code == 400
-    assert response.json()["detail"]
+@pytest.mark.parametrize("password, reason", [
+    ("12345678", "짧습니다"),
+    ("Passw0rd!", "흔한"),
+    ("Password2025!", "흔한"),
+    ("P@ssw0rd1234", "흔한"),
+    ("8374629105", "숫자"),
+])
+def test_register_refuses_short_common_or_disguised_common_passwords_in_korean(api_client, password, reason):
+    response = register(api_client, password=password)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "weak_password"
+    assert reason in body["detail"] and body["password"]
+    assert not User.objects.filter(email="new.rep@example.kr").exists()
 
 
 def test_pending_user_cannot_get_token_and_is_told_why(api_client):
@@ -70,7 +83,9 @@ def test_approved_user_logs_in_case_insensitively_uses_token_and_logs_out(api_cl
     assert me.json()["email"] == user.email
 
     assert client.post(reverse("accounts:logout")).status_code == 204
-    assert client.get(reverse("accounts:me")).status_code == 401
+    response = client.get(reverse("accounts:me"))
+    assert response.status_code == 401
+    assert "토큰" in response.json()["detail"]
 
 
 def test_wrong_password_is_400_and_repeated_failures_are_throttled(api_client, settings):

@@ -5,7 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -62,7 +62,12 @@ class ChatSessionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
         return self.get_paginated_response(ChatMessageSerializer(page, many=True).data)
 
     @extend_schema(
-        request=QuestionSerializer, responses={201: ExchangeSerializer},
+        request=QuestionSerializer,
+        responses={201: ExchangeSerializer, (200, "text/event-stream"): OpenApiResponse(
+            {"type": "object", "required": ["event", "data"], "properties": {
+                "event": {"type": "string", "enum": ["meta", "delta", "done", "error"]},
+                "data": {"type": "string", "description": "JSON"}}},
+            description="stream=1: Server-Sent Events (meta, delta…, done 또는 error)")},
         parameters=[OpenApiParameter("stream", bool, description="1이면 Server-Sent Events로 답변을 흘려 보냅니다.")],
     )
     @messages.mapping.post
@@ -117,7 +122,7 @@ class BriefingView(APIView):
     @extend_schema(parameters=[OpenApiParameter("customer", int, required=True)], responses=dict)
     def get(self, request):
         raw = request.query_params.get("customer", "")
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
             raise BriefingParameterInvalid(_("거래처 번호를 customer 파라미터에 숫자로 보내 주세요. 예: ?customer=12"))
         try:
             brief = crm.customer_brief(user=request.user, customer_id=int(raw))

@@ -27,7 +27,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "django_tasks",
@@ -46,11 +45,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.ApiRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -133,14 +134,32 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.ApprovedUserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.DisguisedCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login failures within LOGIN_FAILURE_WINDOW_SECONDS (accounts/services.py): a trusted device (one that sends the
+# device_key of an earlier login) is locked only by its own LOGIN_FAILURE_LIMIT failures; other clients by
+# LOGIN_FAILURE_LIMIT per (email, address) or LOGIN_ADDRESS_FAILURE_LIMIT per address; per email, failures past
+# LOGIN_EMAIL_FAILURE_LIMIT only slow untrusted clients down (LOGIN_EMAIL_DELAY_SECONDS between attempts).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+LOGIN_EMAIL_FAILURE_LIMIT = env.int("LOGIN_EMAIL_FAILURE_LIMIT", default=10)
+LOGIN_EMAIL_DELAY_SECONDS = env.int("LOGIN_EMAIL_DELAY_SECONDS", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+LOGIN_DEVICE_KEY_MAX_AGE_DAYS = env.int("LOGIN_DEVICE_KEY_MAX_AGE_DAYS", default=180)
+LOGIN_TRUST_X_FORWARDED_FOR = env.bool("LOGIN_TRUST_X_FORWARDED_FOR", default=False)
+# Per-device API tokens (accounts.AuthToken) expire this many hours after login.
+AUTH_TOKEN_TTL_HOURS = env.int("AUTH_TOKEN_TTL_HOURS", default=336)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# "shared" is a table in PostgreSQL (created by accounts' migration), the same for every process: login failure
+# counts and API throttles live there. "default" stays per process unless CACHE_URL says otherwise.
+LOGIN_CACHE_ALIAS = "shared"
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pharma_shared_cache"},
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ko-kr"
@@ -211,6 +230,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    # Refuse NUL, lone surrogates, too-deep or too-large JSON with a Korean 400/413 (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "config.parsers.FormParser",
+        "config.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"register": "20/hour"},
 }
 SPECTACULAR_SETTINGS = {
@@ -219,7 +244,31 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["config.permissions.ApiDocsAccess"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.add_error_responses"],
 }
+
+# Content-Security-Policy on every response. The admin and the API docs load scripts only from this site
+# (Swagger UI's start-up script is served by SpectacularSwaggerSplitView); the CDN is for Swagger UI's bundle
+# until it is served locally. Inline style attributes are used by the admin's templates.
+CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default="") or "; ".join([
+    "default-src 'self'",
+    "script-src 'self' https://cdn.jsdelivr.net",
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+    "img-src 'self' data: https://cdn.jsdelivr.net",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+# /api/schema/ and /api/docs/ only for logged-in users (token or admin session); on in production.
+API_DOCS_REQUIRE_LOGIN = env.bool("API_DOCS_REQUIRE_LOGIN", default=False)
+
+# JSON request bodies: larger ones get 413, deeper ones 400 (Python's parser would otherwise recurse).
+API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=2 * 1024 * 1024)
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 
 # Readiness checks run by GET /readyz: dotted paths to callables returning a config.health.Check.
 READINESS_CHECKS = [

@@ -8,8 +8,8 @@ import psycopg
 import pytest
 import requests
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.services import token_issue
 from accounts.tests.factories import UserFactory
 from core.tests.outage import app_env, proxy_for, start_manage, wait_for
 
@@ -47,7 +47,7 @@ def server(tmp_path):
 
 @pytest.fixture
 def token():
-    return Token.objects.create(user=UserFactory()).key
+    return token_issue(user=UserFactory())[1]
 
 
 def assert_korean_503(response):
@@ -64,7 +64,7 @@ def test_more_clients_than_the_pool_get_503s_while_the_pool_is_busy_then_200s(se
     # Hold every pooled connection: the first POOL_MAX requests wait on this lock with their connection.
     blocker = psycopg.connect(host=settings_dict["HOST"], port=settings_dict["PORT"], dbname=settings_dict["NAME"],
                               user="postgres")
-    blocker.execute("LOCK TABLE authtoken_token IN ACCESS EXCLUSIVE MODE")
+    blocker.execute("LOCK TABLE accounts_authtoken IN ACCESS EXCLUSIVE MODE")
     clients = POOL_MAX + 3
     with ThreadPoolExecutor(clients) as pool:
         get = lambda _: requests.get(f"{base}/api/auth/me/", headers={"Authorization": f"Token {token}"},  # noqa: E731

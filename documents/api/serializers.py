@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department
+from config.parsers import reject_unstorable
+from config.validators import plausible_moment
 from documents.models import ApprovalState, Document, DocumentChunk
 from documents.relations import related_queryset, relation_fields
 
@@ -14,14 +16,16 @@ from documents.relations import related_queryset, relation_fields
 class JSONObjectField(serializers.Field):
     """A JSON object, sent either as JSON or, in a multipart upload, as a JSON string."""
 
-    default_error_messages = {"invalid": _('JSON 객체여야 합니다. 예: {"product": "리피토", "year": 2025}')}
+    # Braces doubled: DRF formats these messages with str.format().
+    default_error_messages = {"invalid": _('JSON 객체여야 합니다. 예: {{"product": "리피토", "year": 2025}}')}
 
     def to_internal_value(self, data):
         if isinstance(data, str | bytes):
             try:
                 data = json.loads(data or "{}")
-            except ValueError:
+            except (ValueError, RecursionError):
                 self.fail("invalid")
+            reject_unstorable(data, root=self.field_name)
         if not isinstance(data, dict):
             self.fail("invalid")
         return data
@@ -57,7 +61,7 @@ class RelationsMixin:
 
 
 class DocumentSerializer(RelationsMixin, serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     uploaded_by = serializers.SerializerMethodField()
     chunk_count = serializers.IntegerField(read_only=True)
     metadata = JSONObjectField()
@@ -85,7 +89,7 @@ class DocumentWriteSerializer(RelationsMixin, serializers.Serializer):
                                               allow_null=True)
     metadata = JSONObjectField(required=False)
     approval_state = serializers.ChoiceField(choices=ApprovalState.choices, required=False)
-    valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    valid_until = serializers.DateTimeField(required=False, allow_null=True, validators=[plausible_moment])
 
 
 class DocumentUploadSerializer(DocumentWriteSerializer):

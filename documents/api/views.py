@@ -4,14 +4,15 @@ from django.db.models import Count
 from django.http import FileResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.exceptions import DomainError
+from config.parsers import FormParser, JSONParser, MultiPartParser
 from documents import services
 from documents.api.serializers import (
     DocumentChunkSerializer,
@@ -103,7 +104,8 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
         services.document_delete(document=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes, 302: None})
+    @extend_schema(responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="원본 파일(저장된 MIME 형식)"),
+                              302: None, 410: OpenApiResponse(description="저장된 원본 파일이 없음")})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The original file: streamed from local storage, or a redirect to a short-lived presigned S3 URL."""

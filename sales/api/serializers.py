@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.validators import plausible_moment
 from sales import services
-
 from sales.models import (
     Assignment,
     Contact,
@@ -11,6 +12,7 @@ from sales.models import (
     Employee,
     Interaction,
     Product,
+    Region,
     SalesRecord,
 )
 
@@ -42,7 +44,8 @@ class _AssignableRelatedField(serializers.PrimaryKeyRelatedField):
 class EmployeeSerializer(serializers.ModelSerializer):
     department_code = serializers.CharField(source="department.code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
-    manager_name = serializers.CharField(source="manager.name", read_only=True, default=None)
+    manager_name = serializers.CharField(source="manager.name", read_only=True, default=None, allow_null=True)
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Employee
@@ -67,10 +70,14 @@ class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = ["id", "customer", "name", "title", "specialty", "phone", "email", "is_active"]
+        read_only_fields = ["is_active"]  # a new contact is active; PATCH deactivates it
 
 
 class ContactUpdateSerializer(ContactSerializer):
     customer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(ContactSerializer.Meta):
+        read_only_fields = []
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -93,6 +100,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
                   "is_primary"]
         validators = []  # overlap is checked by the service (full_clean) and the exclusion constraint
 
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_date": [_("종료일은 시작일과 같거나 그 뒤여야 합니다.")]})
+        return attrs
+
 
 class AssignmentUpdateSerializer(AssignmentSerializer):
     employee = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -101,12 +115,13 @@ class AssignmentUpdateSerializer(AssignmentSerializer):
 
 class InteractionSerializer(serializers.ModelSerializer):
     customer = _ScopedRelatedField(Customer)
+    occurred_at = serializers.DateTimeField(validators=[plausible_moment])
     contact = _ScopedRelatedField(Contact, required=False, allow_null=True)
     products = _ScopedRelatedField(Product, many=True, required=False)
     employee = serializers.PrimaryKeyRelatedField(read_only=True)
     employee_name = serializers.CharField(source="employee.name", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
-    contact_name = serializers.CharField(source="contact.name", read_only=True, default=None)
+    contact_name = serializers.CharField(source="contact.name", read_only=True, default=None, allow_null=True)
     interaction_type_display = serializers.CharField(source="get_interaction_type_display", read_only=True)
 
     class Meta:
@@ -133,10 +148,19 @@ class SalesRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2025-03",
+                     "description": "YYYY-MM"})
+class MonthField(serializers.DateField):
+    """A month, shown as YYYY-MM (the view stores its first day)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class PerformanceSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     department_code = serializers.CharField(source="department.code", read_only=True)
-    month = serializers.DateField(format="%Y-%m", help_text=_("YYYY-MM"))
+    month = MonthField(read_only=True)
 
     class Meta:
         model = CustomerMonthlyPerformance

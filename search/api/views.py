@@ -45,7 +45,8 @@ class HistoryView(generics.ListAPIView):
 
 
 class FeedbackView(APIView):
-    @extend_schema(request=FeedbackRequestSerializer, responses=FeedbackSerializer, summary="검색 결과 평가")
+    @extend_schema(request=FeedbackRequestSerializer, responses={201: FeedbackSerializer, 200: FeedbackSerializer},
+                   summary="검색 결과 평가", description="처음 평가하면 201, 같은 검색을 다시 평가하면 고쳐서 200.")
     def post(self, request, pk):
         data = _body(request)
         feedback, created = feedback_submit(user=request.user, query_id=pk, rating=data.get("rating"),
