@@ -15,6 +15,7 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -184,6 +185,21 @@ class _Scored:
     about: bool
 
 
+def states(term: str, text_folded: str) -> bool:
+    """An evidence term of the lexicon in a text: a substring, or a regular expression written "re:…"."""
+    if term.startswith("re:"):
+        return _pattern(term[3:]).search(text_folded) is not None
+    return term in text_folded
+
+
+@lru_cache(maxsize=512)
+def _pattern(expression: str) -> re.Pattern:
+    try:
+        return re.compile(expression)
+    except re.error:
+        return re.compile(re.escape(expression))
+
+
 def _mentions(text_folded: str, product: Product, *, brand: bool = False) -> bool:
     forms = product.brand_forms if brand else product.forms
     return any(form in text_folded for form in forms)
@@ -247,7 +263,7 @@ def _render(unit: Unit, question: Question, stated: set[str], evidence: dict[str
         cell_folded = compact(cell)
         if index == 0 or any(compact(form) in cell_folded for form in folded_forms) or STRENGTH.fullmatch(cell):
             keys.append(cell)
-        elif any(term in f"{head} {cell}".casefold() for name in stated for term in evidence[name]):
+        elif any(states(term, f"{head} {cell}".casefold()) for name in stated for term in evidence[name]):
             values.append(f"{head} {cell}")
     if not values:
         values = [f"{h} {c}" for i, (h, c) in enumerate(zip(unit.header, unit.cells)) if c not in keys and i > 0]
@@ -260,10 +276,10 @@ def _score(unit: Unit, question: Question, products, about, passage: Passage) ->
     attribute_score = 0.0
     required = question.required_attributes
     for attribute in required:
-        if any(term in text for term in attribute.evidence_terms):
+        if any(states(term, text) for term in attribute.evidence_terms):
             stated.add(attribute.name)
             attribute_score += 2.0
-        elif any(term in context for term in attribute.evidence_terms):
+        elif any(states(term, context) for term in attribute.evidence_terms):
             stated.add(attribute.name)
             attribute_score += 0.8
     if required:

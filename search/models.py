@@ -200,10 +200,12 @@ class AnswerAttribute(models.Model):
     name = models.CharField(_("이름"), max_length=50, unique=True, help_text=_("답변에 쓰는 이름, 예: 소아 용량"))
     question_terms = ArrayField(
         models.CharField(max_length=50), verbose_name=_("질문 표현"),
-        help_text=_("질문에서 이 항목을 묻는 표현, 쉼표로 구분 (예: 소아,어린이,아이)"))
+        help_text=_("질문에서 이 항목을 묻는 표현, 쉼표로 구분 (예: 소아,어린이,아이). '~얼마'처럼 ~를 붙이면 "
+                    "다른 항목을 묻지 않을 때만 이 항목으로 봅니다."))
     evidence_terms = ArrayField(
         models.CharField(max_length=50), verbose_name=_("문서 표현"), blank=True, default=list,
-        help_text=_("문서가 이 항목을 말할 때 쓰는 표현, 쉼표로 구분. 비워 두면 인식만 하고 근거로 요구하지 않습니다."))
+        help_text=_("문서가 이 항목을 말할 때 쓰는 표현, 쉼표로 구분. 're:'로 시작하면 정규식입니다. 비워 두면 인식만 하고 "
+                    "근거로 요구하지 않습니다."))
     is_active = models.BooleanField(_("사용"), default=True)
     updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
 

@@ -205,8 +205,12 @@ def understand(text: str) -> Question:
     question.products = _distinct(question.products)
 
     spaced = folded
+    weak = []
     for attribute in attributes:
         for term in attribute.question_terms:
+            if term.startswith("~"):
+                weak.append((attribute, term[1:]))
+                continue
             position = spaced.find(term)
             if position < 0 and " " in term:
                 position = compact(spaced).find(compact(term))
@@ -214,6 +218,12 @@ def understand(text: str) -> Question:
             if position >= 0:
                 if attribute not in question.attributes:
                     question.attributes.append(attribute)
+                consumed.append((position, position + len(term)))
+    if not [a for a in question.attributes if a.name not in GENERIC_ATTRIBUTES]:
+        for attribute, term in weak:
+            position = spaced.find(term)
+            if term and position >= 0 and attribute not in question.attributes:
+                question.attributes.append(attribute)
                 consumed.append((position, position + len(term)))
     question.attributes = _specific_first(question.attributes)
 

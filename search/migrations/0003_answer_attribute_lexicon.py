@@ -2,7 +2,9 @@ import django.contrib.postgres.fields
 from django.db import migrations, models
 
 # The attributes a rep asks about, with everyday paraphrases (콩팥 → 신장/신기능, 샘플 → 견본품). Admins extend
-# them in 검색 › 답변 항목 사전. (name, question terms, evidence terms); no evidence terms = recognised only.
+# them in 검색 › 답변 항목 사전. (name, question terms, evidence terms); no evidence terms = recognised only;
+# a question term written "~얼마" counts only when no other attribute is asked ("시작 용량은 얼마인가요?");
+# an evidence term written "re:…" is a regular expression ("re:\d[\d,]*\s*원": an amount in won).
 ATTRIBUTES = [
     ("시작 용량", ["시작 용량", "시작용량", "초회", "처음 먹", "처음 복용", "처음에", "시작", "첫 용량"],
      ["시작", "초회", "처음"]),
@@ -24,8 +26,8 @@ ATTRIBUTES = [
     ("상호작용", ["상호작용", "같이 먹", "함께 먹", "같이 복용", "함께 복용", "같이 쓰", "함께 쓰", "병용", "자몽", "같이 처방",
               "함께 처방", "중복 처방"], ["상호작용", "병용", "함께", "억제제", "자몽", "중복"]),
     ("보관", ["보관", "저장", "냉장", "실온", "온도", "어디에 두", "습기"], ["보관", "저장", "냉장", "실온", "℃", "차광", "습기"]),
-    ("약가", ["약가", "보험약가", "가격", "얼마야", "얼마예요", "얼마인", "얼마에", "단가", "공급가", "값", "비용"],
-     ["약가", "원", "단가", "가격"]),
+    ("약가", ["약가", "보험약가", "가격", "~얼마", "단가", "공급가", "~값", "비용"],
+     ["약가", "re:\\d[\\d,]*\\s*원", "단가", "가격", "공급가"]),
     ("보험코드", ["edi", "보험코드", "급여코드", "보험 코드", "청구코드", "청구 코드"], ["edi", "보험코드", "코드"]),
     ("급여 기준", ["급여", "보험 적용", "보험 되", "보험이 되", "건강보험", "삭감"], ["급여", "보험", "인정"]),
     ("기한", ["기한", "언제까지", "몇 시간 안", "몇 시간 이내", "며칠 안", "며칠 이내", "며칠 내", "마감", "몇 시간 내",
@@ -68,11 +70,11 @@ class Migration(migrations.Migration):
                                           verbose_name="이름")),
                 ("question_terms", django.contrib.postgres.fields.ArrayField(
                     base_field=models.CharField(max_length=50),
-                    help_text="질문에서 이 항목을 묻는 표현, 쉼표로 구분 (예: 소아,어린이,아이)", size=None,
+                    help_text="질문에서 이 항목을 묻는 표현, 쉼표로 구분 (예: 소아,어린이,아이). '~얼마'처럼 ~를 붙이면 다른 항목을 묻지 않을 때만 이 항목으로 봅니다.", size=None,
                     verbose_name="질문 표현")),
                 ("evidence_terms", django.contrib.postgres.fields.ArrayField(
                     base_field=models.CharField(max_length=50), blank=True, default=list,
-                    help_text="문서가 이 항목을 말할 때 쓰는 표현, 쉼표로 구분. 비워 두면 인식만 하고 근거로 요구하지 않습니다.",
+                    help_text="문서가 이 항목을 말할 때 쓰는 표현, 쉼표로 구분. 're:'로 시작하면 정규식입니다. 비워 두면 인식만 하고 근거로 요구하지 않습니다.",
                     size=None, verbose_name="문서 표현")),
                 ("is_active", models.BooleanField(default=True, verbose_name="사용")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="수정 시각")),
