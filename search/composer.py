@@ -124,16 +124,30 @@ def _faq_label(question: str) -> str:
     return re.sub(r"(?:은|는|이|가)?\s*(?:무엇인가요|뭔가요|얼마인가요|인가요|나요|까요|입니까|습니까)?\s*[?？]+$", "", label).strip()
 
 
+def _unwrapped_lines(text: str) -> list[str]:
+    """Lines with hard-wrapped sentences joined again (PDF pages break lines at the page width)."""
+    lines = []
+    for raw in (text or "").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        previous = lines[-1] if lines else ""
+        if (previous and len(previous) >= 30 and "|" not in previous and "|" not in line
+                and not SENTENCE_ENDING.search(previous) and not previous.endswith(("?", "？", ":"))
+                and not HEADING_MARK.match(previous) and not HEADING_MARK.match(line) and not BULLET.match(line)):
+            lines[-1] = f"{previous} {line}" if previous[-1].isascii() or line[0].isascii() else previous + line
+        else:
+            lines.append(line)
+    return lines
+
+
 def read_units(passage: Passage, rank: int) -> list[Unit]:
     units = []
     heading, faq, header = "", "", None
     title = passage.title.strip()
     base_context = f"{title} {passage.section}".strip()
     position = 0
-    for raw_line in (passage.text or "").split("\n"):
-        line = raw_line.strip()
-        if not line:
-            continue
+    for line in _unwrapped_lines(passage.text):
         if "|" in line and len(_cells(line)) >= 2:
             cells = _cells(line)
             if header is None and _is_header(cells):
@@ -158,6 +172,8 @@ def read_units(passage: Passage, rank: int) -> list[Unit]:
             answer_part = ANSWER_PREFIX.sub("", sentence)
             if answer_part != sentence:
                 sentence = answer_part.strip()
+                if len(sentence) < 2:  # "A." alone: the answer follows, still under its question
+                    continue
             elif is_question_sentence(sentence):
                 faq = sentence
                 continue
