@@ -98,7 +98,7 @@ def answer_events(*, session, user, question: str) -> Iterator[tuple[str, object
     yield "meta", {"request_id": request_id, "search_query": search_query,
                    "sources": source_records(sources, cited=[])}
 
-    citation_filter = CitationFilter(range(1, len(sources) + 1))
+    citation_filter = CitationFilter(source.n for source in sources)
     parts: list[str] = []
     generation = None
     with traced("generate", request_id=request_id) as step:

@@ -26,7 +26,7 @@ MAX_QUOTES = 3
 MAX_QUOTE_CHARS = 300
 # Thresholds set from the score distributions of bench/data/answers (dev split): see docs/notes/issue-15.md.
 SUBJECT_COVERAGE_MIN = 0.5  # share of an unspecific question's subjects the answering unit (or its context) must hold
-OFF_TOPIC_DENSE_MAX = 0.80  # below this e5 similarity, partial subject overlap is not evidence
+OFF_TOPIC_DENSE_MIN = 0.84  # below this e5 similarity (answerable dev questions: min 0.845), partial overlap is no evidence
 EXTRA_QUOTE_RATIO = 0.9  # a further quote must score this close to the best one
 
 QUESTION_PREFIX = re.compile(r"^\s*(?:Q\s*[.:)]|Q\d*\s|질문\s*[.:)]?|문제\s*\d*\s*[.:)])\s*", re.IGNORECASE)
@@ -309,13 +309,34 @@ def _score(unit: Unit, question: Question, products, about, passage: Passage) ->
     strength_score = 1.5 * sum(1 for s in question.strengths if s in compact_text)
     code_score = 2.0 * sum(1 for c in question.codes if c in compact_text)
     number_score = 0.3 * sum(1 for n in question.numbers if n in compact_text)
+    grams = _question_bigrams(question)
+    bigram_score = sum(1 for g in grams if g in compact_text) / len(grams) if grams else 0.0
     dense = passage.dense_score or 0.0
     dense_score = max(0.0, min(1.0, (dense - 0.75) / 0.15))
-    about_score = 2.0 if about and any(_mentions(text, p) for p in question.products) else 1.0 if about else 0.0
+    # Named in the sentence or established by its context: nearly the same evidence of what it is about.
+    about_score = 1.3 if about and any(_mentions(text, p) for p in question.products) else 1.0 if about else 0.0
     length_penalty = 0.3 if len(unit.text) > 250 else 0.0
     score = (about_score + attribute_score + subject_score + strength_score + code_score + number_score
-             + 0.6 * dense_score + 0.3 / (1 + unit.rank) - length_penalty)
+             + bigram_score + 0.6 * dense_score + 0.3 / (1 + unit.rank) - length_penalty)
     return _Scored(unit=unit, score=score, attributes=stated, subject_share=share, dense=dense, about=bool(about))
+
+
+@lru_cache(maxsize=256)
+def _bigrams_of(text: str) -> frozenset[str]:
+    grams = set()
+    for word in re.findall(r"[가-힣]{2,}", text):
+        grams |= {word[i:i + 2] for i in range(len(word) - 1)}
+    return frozenset(grams)
+
+
+def _question_bigrams(question: Question) -> frozenset[str]:
+    """Two-letter pieces of the question's own words (product names left out): a tie-breaker that sees
+    "정제" and "삼키" where the morphemes differ ("삼켜야" / "삼킵니다")."""
+    text = question.text.casefold()
+    for product in question.products:
+        for form in product.forms:
+            text = text.replace(form, " ")
+    return _bigrams_of(text)
 
 
 # -- deciding -------------------------------------------------------------------------------------------------
@@ -371,7 +392,7 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         scored = answering
     elif question.subjects:
         answering = [s for s in scored if s.subject_share >= SUBJECT_COVERAGE_MIN
-                     and (s.subject_share >= 1.0 or s.dense >= OFF_TOPIC_DENSE_MAX or question.products)]
+                     and (s.subject_share >= 1.0 or s.dense >= OFF_TOPIC_DENSE_MIN or question.products)]
         if not answering:
             if question.products:
                 return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")

@@ -26,6 +26,7 @@ STOP_NOUNS = frozenset({
     "정", "mg", "ml", "mcg",
     "번", "개", "알", "가지", "건", "뭘", "게", "데", "나", "저", "우리", "회사", "일반", "최근", "전",
     "후", "이상", "이하", "미만", "초과", "내", "안", "만", "씩", "쯤", "부터", "까지", "확인", "필요", "가능", "해",
+    "동안", "계속", "혹시", "먼저", "같이", "함께", "그냥", "보통", "정말", "선생", "선생님",
 })
 NUMBER = re.compile(r"\d+(?:[.,/]\d+)*\s*(?:mg/dl|mg|mcg|µg|ug|g|ml|l|iu|%|kg|원|세|시간|일|주|개월|년|정|회|mmhg)?",
                     re.IGNORECASE)
@@ -207,24 +208,23 @@ def understand(text: str) -> Question:
     spaced = folded
     weak = []
     for attribute in attributes:
-        for term in attribute.question_terms:
+        asking = attribute.question_terms + tuple(t for t in attribute.evidence_terms
+                                                  if len(t) >= 3 and not t.startswith("re:"))
+        for term in asking:
             if term.startswith("~"):
                 weak.append((attribute, term[1:]))
                 continue
-            position = spaced.find(term)
-            if position < 0 and " " in term:
-                position = compact(spaced).find(compact(term))
-                position = -1 if position < 0 else _uncompact_position(spaced, position)
-            if position >= 0:
+            span = _find(spaced, term)
+            if span is not None:
                 if attribute not in question.attributes:
                     question.attributes.append(attribute)
-                consumed.append((position, position + len(term)))
+                consumed.append(span)
     if not [a for a in question.attributes if a.name not in GENERIC_ATTRIBUTES]:
         for attribute, term in weak:
-            position = spaced.find(term)
-            if term and position >= 0 and attribute not in question.attributes:
+            span = _find(spaced, term)
+            if term and span is not None and attribute not in question.attributes:
                 question.attributes.append(attribute)
-                consumed.append((position, position + len(term)))
+                consumed.append(span)
     question.attributes = _specific_first(question.attributes)
 
     question.strengths = [compact(m.group()) for m in STRENGTH.finditer(text)]
@@ -258,6 +258,22 @@ def understand(text: str) -> Question:
         if kept:
             question.phrases.append((remaining.strip(), tuple(kept)))
     return question
+
+
+def _find(text: str, term: str) -> tuple[int, int] | None:
+    """Where a lexicon term occurs in the question: a substring (spaces optional inside a phrase), or a
+    regular expression written "re:…"."""
+    if term.startswith("re:"):
+        try:
+            match = re.search(term[3:], text)
+        except re.error:
+            return None
+        return match.span() if match else None
+    position = text.find(term)
+    if position < 0 and " " in term:
+        position = compact(text).find(compact(term))
+        position = -1 if position < 0 else _uncompact_position(text, position)
+    return (position, position + len(term)) if position >= 0 else None
 
 
 def _uncompact_position(spaced: str, compact_position: int) -> int:
