@@ -5,7 +5,8 @@ approved L1 rep.
 
     python bench/answer_eval.py                          # dev split, chat + search API
     python bench/answer_eval.py --split heldout
-    python bench/answer_eval.py --korquad 200            # KorQuAD 1.0 dev answer accuracy (gold span in the answer)
+    python bench/answer_eval.py --korquad 200 --database answer_korquad   # KorQuAD 1.0 dev answer accuracy
+    python bench/answer_eval.py --demo --database answer_demo            # the issue's examples on seed_demo
 
 Data: bench/data/answers/documents.json (18 Korean product, compliance and pricing documents written for this
 set, built as DOCX/HWP/HWPX/PDF/HTML/Markdown/TXT files) and questions.jsonl (split dev | heldout; kinds
@@ -265,18 +266,59 @@ def run_korquad(args):
           f"p95 {percentile(latencies, 95):.0f} ms")
 
 
+DEMO_CONVERSATION = [
+    "엘리퀴스 신기능 저하 환자 용량 감량 기준",
+    "트윈스타 40/5mg 보험약가",
+    "리피토정 10mg 공급 단가",
+    "화성 탐사 로켓 발사 일정",
+    "노바스크 소아 용량",
+    "한빛대학교병원 최근 리피토 실적",
+    "다음 방문 때 무엇을 준비해야 해?",
+    "최근 방문 기록은?",
+]
+
+
+def run_demo():
+    """seed_demo in this database, then the issue's examples as the demo rep, in one conversation."""
+    import io
+
+    from django.core.management import call_command
+    from rest_framework.test import APIClient
+
+    from accounts.models import User
+    from chat.services import session_create
+    from sales.demo import REP_EMAIL
+
+    started = time.perf_counter()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    print(f"seed_demo: {time.perf_counter() - started:.1f}s")
+    rep = User.objects.get(email=REP_EMAIL)
+    client = APIClient()
+    client.force_authenticate(rep)
+    session = session_create(owner=rep)
+    for question in DEMO_CONVERSATION:
+        response = client.post(f"/api/chat/sessions/{session.id}/messages/", {"content": question}, format="json")
+        body = response.json()
+        print(f"\n> {question}   (searched: {body['user_message']['search_query']})")
+        print(body["assistant_message"]["content"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["dev", "heldout", "all"], default="dev")
     parser.add_argument("--api", choices=["chat", "search", "both"], default="both")
     parser.add_argument("--korquad", type=int, default=0, help="KorQuAD questions to sample (0 = skip)")
+    parser.add_argument("--demo", action="store_true", help="seed_demo here and print the issue's example answers")
     parser.add_argument("--korquad-distractors", type=int, default=100)
     parser.add_argument("--database", default="answer_eval")
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
     setup(args.database)
     print(f"# answer_eval — {machine()}")
-    if args.korquad:
+    if args.demo:
+        run_demo()
+    elif args.korquad:
         run_korquad(args)
     else:
         run_set(args)

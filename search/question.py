@@ -95,16 +95,14 @@ def base_name(name: str) -> str:
 
 
 def _forms(*names: str) -> set[str]:
+    """Spellings to look for; a combination ("암로디핀·아토르바스타틴") stays whole, or each of its parts would
+    name the combination product in every question about one of them."""
     forms = set()
     for name in names:
-        name = (name or "").strip()
-        if not name:
-            continue
-        for part in re.split(r"[·/,]| 및 ", name):
-            part = part.strip().casefold()
-            if len(part) >= 2:
-                forms.add(part)
-                forms.add(base_name(part))
+        name = (name or "").strip().casefold()
+        if len(name) >= 2:
+            forms.add(name)
+            forms.add(base_name(name))
     return {form for form in forms if len(form) >= 2}
 
 

@@ -113,3 +113,11 @@ def test_an_admin_added_attribute_is_understood_at_once(client_for):
 
     body = search(client_for, "리피토 알약 생김새")
     assert body["answerable"] is True and "타원형" in body["answer"]
+
+
+def test_openapi_schema_documents_answerable_and_confidence(client_for):
+    schema = client_for(UserFactory()).get("/api/schema/?format=json").json()
+
+    result = schema["components"]["schemas"]["SearchResult"]
+    assert {"answerable", "confidence"} <= set(result["required"])
+    assert "인용하지 않습니다" in result["properties"]["answerable"]["description"]
