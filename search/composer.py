@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from search.question import STRENGTH, Product, Question, compact, dictionaries, products_in, products_named_in, understand
+from search.question import STRENGTH, Product, Question, compact, dictionaries, products_named_in, understand
 
 PASSAGES_READ = 6
 MAX_QUOTES = 3
@@ -221,22 +221,46 @@ def _mentions(text_folded: str, product: Product, *, brand: bool = False) -> boo
     return any(form in text_folded for form in forms)
 
 
-def _masked(text: str, question: Question, products: list[Product]) -> str:
-    """The text without names of other products that contain an asked name ("트윈스타플러스정" when
-    "트윈스타" is asked), so that a longer, different product is not taken for the asked one."""
-    folded = text.casefold()
-    asked_keys = {p.key for p in question.products}
-    asked_forms = [f for p in question.products for f in p.forms]
-    for product in products:
-        if product.key in asked_keys or set(product.forms) & set(asked_forms):
-            continue
-        for form in product.brand_forms:
-            if form in folded and any(a in form and a != form for a in asked_forms):
-                folded = folded.replace(form, " ")
-    return folded
+class Catalog:
+    """Every product name, found in a text with one regular-expression scan (the composer looks in every
+    sentence and context: a loop over all names per sentence would cost more than the answer's budget)."""
+
+    def __init__(self, products: list[Product], question: Question):
+        self.by_form: dict[str, list[tuple[Product, bool]]] = {}
+        for product in products:
+            for form in product.forms:
+                self.by_form.setdefault(form, []).append((product, form in product.brand_forms))
+        forms = sorted(self.by_form, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(f) for f in forms)) if forms else None
+        asked_keys = {p.key for p in question.products}
+        asked_forms = [f for p in question.products for f in p.forms]
+        # Longer names of other products that contain an asked name ("트윈스타플러스정" when "트윈스타" is asked).
+        self.masks = sorted({form for product in products if product.key not in asked_keys
+                             and not set(product.forms) & set(asked_forms) for form in product.brand_forms
+                             if any(a in form and a != form for a in asked_forms)}, key=len, reverse=True)
+        self._found: dict[str, list[tuple[Product, bool]]] = {}
+
+    def products_in(self, text: str) -> list[tuple[Product, bool]]:
+        """(product, named by its brand) for each product the text names; the longest name at a place wins."""
+        folded = text.casefold()
+        if folded in self._found:
+            return self._found[folded]
+        found: dict[str, tuple[Product, bool]] = {}
+        for match in self.pattern.finditer(folded) if self.pattern else ():
+            for product, by_brand in self.by_form[match.group()]:
+                if product.key not in found or by_brand and not found[product.key][1]:
+                    found[product.key] = (product, by_brand)
+        self._found[folded] = list(found.values())
+        return self._found[folded]
+
+    def masked(self, text: str) -> str:
+        folded = text.casefold()
+        for form in self.masks:
+            folded = folded.replace(form, " ")
+        return folded
 
 
-def _about(unit: Unit, question: Question, products: list[Product], passage_text: str) -> bool | None:
+def _about(unit: Unit, question: Question, catalog: Catalog, passage_text: str) -> bool | None:
     """True: about an asked product; False: no product asked; None: about another product (excluded).
 
     A unit that names no product is about the product its title, section or heading names, or else the one
@@ -244,16 +268,16 @@ def _about(unit: Unit, question: Question, products: list[Product], passage_text
     if not question.products:
         return False
     asked_keys = {p.key for p in question.products}
-    text = _masked(unit.text, question, products)
+    text = catalog.masked(unit.text)
     own_brand = any(_mentions(text, p, brand=True) for p in question.products)
     own_any = own_brand or any(_mentions(text, p) for p in question.products)
-    others = [p for p, by_brand in products_in(unit.text, products) if p.key not in asked_keys and by_brand]
+    others = [p for p, by_brand in catalog.products_in(unit.text) if p.key not in asked_keys and by_brand]
     context = unit.context
-    if not products_in(context, products) and not any(_mentions(context.casefold(), p) for p in question.products):
+    if not catalog.products_in(context) and not any(_mentions(context.casefold(), p) for p in question.products):
         context = f"{context} {passage_text}"
-    masked_context = _masked(context, question, products)
+    masked_context = catalog.masked(context)
     context_asked = any(_mentions(masked_context, p) for p in question.products)
-    context_others = [p for p, by_brand in products_in(context, products) if p.key not in asked_keys and by_brand]
+    context_others = [p for p, by_brand in catalog.products_in(context) if p.key not in asked_keys and by_brand]
     if question.compares:
         return (own_any or context_asked) or None
     if others and not own_brand:
@@ -286,7 +310,7 @@ def _render(unit: Unit, question: Question, stated: set[str], evidence: dict[str
     return f"{' '.join(keys)} — {', '.join(values)}"
 
 
-def _score(unit: Unit, question: Question, products, about, passage: Passage) -> _Scored:
+def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     text, context = unit.text.casefold(), unit.context.casefold()
     stated = set()
     attribute_score = 0.0
@@ -351,18 +375,18 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
     local = products_named_in([f"{p.title}\n{p.text}" for p in read], products)
     products = products + local
     _adopt_local_products(question, local)
-    units = [(unit, passage) for rank, passage in enumerate(passages[:PASSAGES_READ])
-             for unit in read_units(passage, rank)]
+    catalog = Catalog(products, question)
+    units = [(unit, passage) for rank, passage in enumerate(read) for unit in read_units(passage, rank)]
 
     scored = []
     for unit, passage in units:
-        about = _about(unit, question, products, passage.text)
+        about = _about(unit, question, catalog, passage.text)
         if about is None:
             continue
-        scored.append(_score(unit, question, products, about, passage))
+        scored.append(_score(unit, question, about, passage))
 
     if question.products:
-        texts = [_masked(f"{p.title} {p.section} {p.text}", question, products) for p in read]
+        texts = [catalog.masked(f"{p.title} {p.section} {p.text}") for p in read]
         missing = [p for p in question.products if not any(_mentions(text, p) for text in texts)]
         if missing:
             names = ", ".join(f"'{p.name}'" for p in missing)

@@ -157,19 +157,6 @@ def invalidate_dictionaries() -> None:
     cache.delete(CACHE_KEY)
 
 
-def products_in(text: str, products: list[Product]) -> list[tuple[Product, bool]]:
-    """The known products a text mentions, each with whether it names the brand itself (not only a shared
-    ingredient)."""
-    folded = text.casefold()
-    found = []
-    for product in products:
-        if any(form in folded for form in product.brand_forms):
-            found.append((product, True))
-        elif any(form in folded for form in product.forms):
-            found.append((product, False))
-    return found
-
-
 def _noun_runs(text: str) -> list[tuple[str, int, int, list[str]]]:
     """(surface, start, end, nouns) for each run of nouns written together."""
     runs, current = [], []
