@@ -157,12 +157,18 @@ def crm_question(*, user, text: str, previous_queries: list[str] = ()) -> CrmQue
     metrics = _metrics(text)
     carried = False
     if not customers and (metrics or any(word in text for word in POINTING_WORDS)):
-        for previous in reversed(list(previous_queries)):
+        earlier = list(reversed(list(previous_queries)))
+        for index, previous in enumerate(earlier):
             customers = mentioned_customers(user=user, text=previous)
             if customers:
                 carried = True
+                # The product of the conversation: the latest one named in a question about this customer.
                 if not products and "next_visit" not in metrics:
-                    products = _products_named(user=user, text=previous)
+                    for about in earlier[index:]:
+                        if {c.pk for c in mentioned_customers(user=user, text=about)} & {c.pk for c in customers}:
+                            products = _products_named(user=user, text=about)
+                            if products:
+                                break
                 break
     if not customers:
         return None

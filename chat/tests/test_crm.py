@@ -160,6 +160,7 @@ def test_follow_up_keeps_the_customer_and_product_of_the_conversation(client_for
     url = f"/api/chat/sessions/{session.id}/messages/"
     crm.done.products.add(crm.lipitor)
     client.post(url, {"content": "한빛대학교병원 리피토 실적 알려줘"}, format="json")
+    client.post(url, {"content": "그 병원 다음 방문 때 뭘 준비해야 해?"}, format="json")
 
     answer = client.post(url, {"content": "최근 방문은?"}, format="json").json()
 
