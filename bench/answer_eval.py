@@ -236,7 +236,7 @@ def run_korquad(args):
             for qa in paragraph["qas"]:
                 qas.append((qa["question"], [a["text"] for a in qa["answers"]], len(paragraphs) - 1))
     rng = np.random.default_rng(0)
-    sample = [qas[i] for i in rng.choice(len(qas), args.korquad, replace=False)]
+    sample = [qas[i] for i in rng.permutation(len(qas))[:args.korquad]]  # a larger sample extends a smaller one
     needed = sorted({p for _q, _a, p in sample})
     distractors = [i for i in rng.permutation(len(paragraphs)) if i not in set(needed)][:args.korquad_distractors]
     admin, rep = users()
