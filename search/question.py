@@ -8,6 +8,7 @@ question's other subjects. Only the question goes through Kiwi; the dictionaries
 """
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from documents.korean import kiwi
 
 CACHE_KEY = "search:answer-dictionaries:v1"
+VERSION_KEY = "search:answer-dictionaries:version"
 CACHE_SECONDS = 300
 PRODUCT_SUFFIXES = ("서방정", "장용정", "필름코팅정", "캡슐", "정", "주", "시럽", "흡입제", "패치", "연고", "크림", "현탁액")
 NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "XR", "NR")
@@ -143,18 +145,30 @@ def _load_dictionaries() -> dict:
     return {"products": products, "attributes": attributes}
 
 
+_built: tuple = (None, [], [])  # (version, products, attributes) of this process
+
+
 def dictionaries() -> tuple[list[Product], list[Attribute]]:
-    data = cache.get(CACHE_KEY)
+    """The products and attributes, loaded once per CACHE_SECONDS for all processes (shared cache) and built
+    once per process for that version: this runs twice per answer, and unpickling them costs milliseconds."""
+    global _built
+    version = cache.get(VERSION_KEY)
+    if version is not None and version == _built[0]:
+        return _built[1], _built[2]
+    data = cache.get(CACHE_KEY) if version is not None else None
     if data is None:
         data = _load_dictionaries()
+        version = time.time_ns()
         cache.set(CACHE_KEY, data, CACHE_SECONDS)
+        cache.set(VERSION_KEY, version, CACHE_SECONDS)
     products = [Product(key=k, name=n, forms=f, brand_forms=b) for k, n, f, b in data["products"]]
     attributes = [Attribute(name=n, question_terms=q, evidence_terms=e) for n, q, e in data["attributes"]]
+    _built = (version, products, attributes)
     return products, attributes
 
 
 def invalidate_dictionaries() -> None:
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, VERSION_KEY])
 
 
 def _noun_runs(text: str) -> list[tuple[str, int, int, list[str]]]:
