@@ -4,6 +4,15 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached dictionaries (synonyms, the answer composer's products and attributes) never outlive a test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def api_client():
     return APIClient()

@@ -1,8 +1,10 @@
 """Answering one question, as a list of traced steps with one contract between them:
 
-condense (follow-up -> self-contained question) -> crm (facts of customers the question names)
--> retrieve (search_chunks as the asking user) -> generate (provider, falling back to extractive)
--> check citations (while streaming) -> store (question and answer in one transaction).
+condense (follow-up -> self-contained question) -> crm (the customers, products, metrics and period a
+question asks of the CRM, the customer of the conversation kept for follow-ups, and those records alone)
+-> retrieve (search_chunks as the asking user; only for questions about documents) -> read (the composer
+decides what answers and whether anything does) -> generate (provider, falling back to extractive; no
+model call when nothing answers) -> check citations (while streaming) -> store (one transaction).
 
 `answer_events` yields ("meta" | "delta" | "done", payload) events. The streaming view sends them as
 Server-Sent Events and the plain POST consumes them, so both store exactly the text that was produced.
@@ -18,9 +20,10 @@ from chat import crm, services
 from chat.citations import CitationFilter
 from chat.condense import condense_rule_based
 from chat.models import ChatMessage, Outcome, Role, TraceLog
-from chat.providers import NO_ANSWER, ExtractiveProvider, LLMUnavailable, Source, get_provider
-from chat.text import content_nouns, shared_nouns
+from chat.providers import ExtractiveProvider, LLMUnavailable, Reading, Source, get_provider
 from chat.traces import record_trace, traced
+from search.composer import compose, passages_from_hits
+from search.services import search_chunks
 
 FALLBACK_NOTICE = "\n\n(답변 생성 서버의 응답이 끊겨, 아래는 문서에서 바로 발췌한 답변입니다.)\n"
 
@@ -32,14 +35,6 @@ def _history(session) -> tuple[list[tuple[str, str]], list[str]]:
     history = [(m["role"], m["content"]) for m in messages]
     previous_queries = [m["search_query"] or m["content"] for m in messages if m["role"] == Role.USER]
     return history, previous_queries
-
-
-def is_relevant(hit, query_nouns: set[str]) -> bool:
-    """A retrieved passage counts when it shares a subject with the question (its document title
-    included) or is semantically very close; otherwise the answer says nothing was found."""
-    if hit.dense_score is not None and hit.dense_score >= settings.CHAT_MIN_SIMILARITY:
-        return True
-    return bool(shared_nouns(query_nouns, f"{hit.document_title} {hit.text}"))
 
 
 def _passage_source(n: int, hit) -> Source:
@@ -76,35 +71,47 @@ def answer_events(*, session, user, question: str) -> Iterator[tuple[str, object
         step.detail = {"provider": provider.name, "search_query": search_query, "changed": search_query != question}
 
     with traced("crm", request_id=request_id) as step:
-        facts = crm.question_facts(user=user, text=search_query)
-        step.detail = {"records": len(facts)}
+        asked = crm.crm_question(user=user, text=search_query, previous_queries=previous_queries)
+        facts, notes = crm.question_facts(user=user, asked=asked) if asked else ([], [])
+        if asked and asked.carried and asked.customers[0].name not in search_query:
+            search_query = f"{asked.customers[0].name} {search_query}"
+        step.detail = {"records": len(facts), "customers": [c.pk for c in asked.customers] if asked else [],
+                       "products": [p.pk for p in asked.products] if asked else [],
+                       "metrics": sorted(asked.metrics) if asked else [], "carried": bool(asked and asked.carried)}
         step.outcome = Outcome.OK if facts else Outcome.EMPTY
 
-    with traced("retrieve", request_id=request_id) as step:
-        from search.services import search_chunks
-
-        hits = search_chunks(user=user, query=search_query, top_k=settings.CHAT_TOP_K)
-        query_nouns = content_nouns(search_query)
-        relevant = [hit for hit in hits if is_relevant(hit, query_nouns)]
-        step.detail = {"hits": len(hits), "relevant": len(relevant), "chunk_ids": [h.chunk_id for h in relevant]}
-        step.outcome = Outcome.OK if relevant else Outcome.EMPTY
-
     sources = [_crm_source(n, fact) for n, fact in enumerate(facts, start=1)]
-    sources += [_passage_source(n, hit) for n, hit in enumerate(relevant, start=len(sources) + 1)]
+    reading = Reading(crm_notes=notes, crm_asked=asked)
+    if asked is None:  # a question about documents; a CRM question is answered from records alone
+        with traced("retrieve", request_id=request_id) as step:
+            hits = search_chunks(user=user, query=search_query, top_k=settings.CHAT_TOP_K)
+            step.detail = {"hits": len(hits), "chunk_ids": [h.chunk_id for h in hits]}
+            step.outcome = Outcome.OK if hits else Outcome.EMPTY
+        with traced("read", request_id=request_id) as step:
+            reading.answer = compose(search_query, passages_from_hits(hits))
+            kept = set(reading.answer.considered) if reading.answer.reason in ("answered", "attribute_not_found") else set()
+            sources += [_passage_source(n, hit) for n, hit in enumerate(hits, start=1) if n in kept]
+            step.detail = {"answerable": reading.answer.answerable, "reason": reading.answer.reason,
+                           "confidence": reading.answer.confidence, "cited": reading.answer.cited,
+                           **reading.answer.question.describe()}
+            step.outcome = Outcome.OK if reading.answer.answerable else Outcome.EMPTY
     yield "meta", {"request_id": request_id, "search_query": search_query,
                    "sources": source_records(sources, cited=[])}
 
-    citation_filter = CitationFilter(range(1, len(sources) + 1))
+    citation_filter = CitationFilter(source.n for source in sources)
     parts: list[str] = []
     generation = None
     with traced("generate", request_id=request_id) as step:
         step.detail = {"provider": provider.name, "sources": len(sources)}
-        if not sources:
-            pieces, used_provider, used_model = [NO_ANSWER], "extractive", ""
+        if not reading.has_evidence or not sources:  # nothing answers: no model is asked
+            pieces = list(ExtractiveProvider().generate(question=question, search_query=search_query,
+                                                        sources=sources, reading=reading))
+            used_provider, used_model = "extractive", ""
             step.outcome = Outcome.EMPTY
         elif llm_usable:
             try:
-                generation = provider.generate(question=question, search_query=search_query, sources=sources)
+                generation = provider.generate(question=question, search_query=search_query, sources=sources,
+                                               reading=reading)
                 for piece in generation:
                     checked = citation_filter.feed(piece)
                     if checked:
@@ -118,14 +125,15 @@ def answer_events(*, session, user, question: str) -> Iterator[tuple[str, object
                 step.outcome, step.error = Outcome.FALLBACK, str(exc)
                 step.detail["fallback"] = "extractive"
                 generation = ExtractiveProvider().generate(question=question, search_query=search_query,
-                                                           sources=sources)
+                                                           sources=sources, reading=reading)
                 pieces = ([FALLBACK_NOTICE] if "".join(parts).strip() else []) + list(generation)
                 used_provider, used_model = "extractive", ""
         else:
             if provider.name != "extractive":
                 step.outcome, step.detail["fallback"] = Outcome.FALLBACK, "extractive"
                 step.error = "the LLM server failed while condensing the question"
-            generation = ExtractiveProvider().generate(question=question, search_query=search_query, sources=sources)
+            generation = ExtractiveProvider().generate(question=question, search_query=search_query, sources=sources,
+                                                       reading=reading)
             pieces, used_provider, used_model = list(generation), "extractive", ""
         for piece in pieces:
             checked = citation_filter.feed(piece)

@@ -5,12 +5,16 @@ customers assigned to them (and their managers their department's); a customer o
 neither matched in a question nor briefed (404).
 """
 
+import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, TextField, Value
 from django.db.models.functions import Length, Replace, TruncMonth
 from django.utils import timezone
+
+from search.question import base_name
 
 MAX_CUSTOMERS_PER_QUESTION = 2
 INTERACTIONS_IN_ANSWER = 5
@@ -70,43 +74,208 @@ def _six_month_start(today: date) -> date:
     return date(month_index // 12, month_index % 12 + 1, 1)
 
 
-def question_facts(*, user, text: str) -> list[dict]:
-    """CRM facts for the customers a question names: recent interactions and 6 months of sales by
-    product. Each fact keeps its source record so it can be cited like a passage."""
+SALES_WORDS = ("실적", "매출", "판매", "처방량", "팔렸", "팔았", "수량", "금액", "구매")
+VISIT_WORDS = ("방문", "면담", "활동", "디테일링", "미팅", "만남", "만났", "콜 ", "상담")
+NEXT_VISIT_WORDS = ("다음 방문", "방문 준비", "준비해야", "준비할", "뭘 준비", "무엇을 준비", "다음에 뭐", "할 일", "후속",
+                    "브리핑", "사전 준비", "챙겨야")
+POINTING_WORDS = ("그 병원", "그 거래처", "그곳", "거기", "그 약국", "그 의원", "해당 병원", "해당 거래처", "이 병원", "여기")
+RECENT_MONTHS = 3
+
+
+@dataclass
+class CrmQuestion:
+    """What a question asks of the CRM: which customers, products, metrics and period; `carried` when the
+    customer (or product) comes from an earlier question of the conversation."""
+
+    customers: list
+    products: list
+    metrics: set[str]
+    period: tuple[date, date] | None
+    carried: bool = False
+
+    @property
+    def period_label(self) -> str:
+        if self.period is None:
+            return ""
+        start, end = self.period
+        return f"{start:%Y-%m-%d}~{end:%Y-%m-%d}"
+
+
+def _products_named(*, user, text: str) -> list:
+    """Visible products whose name (with or without 정/캡슐 …), English name or ingredient appears in `text`."""
+    folded = "".join((text or "").casefold().split())
+    found = []
+    for product in _models().Product.objects.visible_to(user).only("id", "name", "name_en", "ingredient",
+                                                                   "ingredient_en"):
+        forms = {f.casefold().replace(" ", "") for f in (product.name, base_name(product.name), product.name_en,
+                                                          product.ingredient, product.ingredient_en) if f}
+        if any(len(form) >= 2 and form in folded for form in forms):
+            found.append(product)
+    return found
+
+
+def _metrics(text: str) -> set[str]:
+    metrics = set()
+    if any(word in text for word in NEXT_VISIT_WORDS):
+        metrics.add("next_visit")
+    elif any(word in text for word in VISIT_WORDS):
+        metrics.add("visits")
+    if any(word in text for word in SALES_WORDS):
+        metrics.add("sales")
+    return metrics
+
+
+def _period(text: str, today: date) -> tuple[date, date] | None:
+    compact = "".join(text.split())
+    months = re.search(r"(\d{1,2})개월", compact)
+    if months:
+        return _months_back(today, int(months.group(1))), today
+    if "이번달" in compact or "이달" in compact:
+        return today.replace(day=1), today
+    if "지난달" in compact or "저번달" in compact:
+        first = today.replace(day=1)
+        last_month_end = first - timedelta(days=1)
+        return last_month_end.replace(day=1), last_month_end
+    if "올해" in compact or "금년" in compact:
+        return date(today.year, 1, 1), today
+    if "작년" in compact:
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    if "최근" in compact or "요즘" in compact:
+        return _months_back(today, RECENT_MONTHS), today
+    return None
+
+
+def _months_back(today: date, months: int) -> date:
+    index = today.year * 12 + today.month - 1 - max(months - 1, 0)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def crm_question(*, user, text: str, previous_queries: list[str] = ()) -> CrmQuestion | None:
+    """The CRM side of a question, or None when it names no customer (of this one or of the conversation)."""
+    customers = mentioned_customers(user=user, text=text)
+    products = _products_named(user=user, text=text)
+    metrics = _metrics(text)
+    carried = False
+    if not customers and (metrics or any(word in text for word in POINTING_WORDS)):
+        earlier = list(reversed(list(previous_queries)))
+        for index, previous in enumerate(earlier):
+            customers = mentioned_customers(user=user, text=previous)
+            if customers:
+                carried = True
+                # The product of the conversation: the latest one named in a question about this customer.
+                if not products and "next_visit" not in metrics:
+                    for about in earlier[index:]:
+                        if {c.pk for c in mentioned_customers(user=user, text=about)} & {c.pk for c in customers}:
+                            products = _products_named(user=user, text=about)
+                            if products:
+                                break
+                break
+    if not customers:
+        return None
+    return CrmQuestion(customers=customers, products=products, metrics=metrics or {"visits", "sales"},
+                       period=_period(text, timezone.localdate()), carried=carried)
+
+
+def _interaction_fact(customer, interaction) -> dict:
+    return {
+        "record_type": "interaction", "record_id": interaction.pk, "customer_id": customer.pk,
+        "customer_name": customer.name,
+        "label": f"{customer.name} · {interaction.get_interaction_type_display()} · {_when(interaction.occurred_at)}",
+        "text": f"{customer.name} {_interaction_text(interaction)}",
+    }
+
+
+def question_facts(*, user, asked: CrmQuestion) -> tuple[list[dict], list[str]]:
+    """CRM facts for what was asked (each keeps its source record so it can be cited like a passage), and
+    the plain statements of what has no record ("리피토 판매 기록이 없습니다"), which cite nothing."""
     m = _models()
-    facts = []
+    facts, empty = [], []
     today = timezone.localdate()
-    start = _six_month_start(today)
-    for customer in mentioned_customers(user=user, text=text):
-        interactions = (
-            m.Interaction.objects.visible_to(user).filter(customer=customer)
-            .select_related("employee", "contact").prefetch_related("products")
-            .order_by("-occurred_at", "-id")[:INTERACTIONS_IN_ANSWER]
-        )
-        for interaction in interactions:
-            facts.append({
-                "record_type": "interaction", "record_id": interaction.pk, "customer_id": customer.pk,
-                "customer_name": customer.name,
-                "label": f"{customer.name} · {interaction.get_interaction_type_display()} · "
-                         f"{_when(interaction.occurred_at)}",
-                "text": f"{customer.name} {_interaction_text(interaction)}",
-            })
-        sales = (
-            m.SalesRecord.objects.visible_to(user).filter(customer=customer, sale_date__gte=start, sale_date__lte=today)
-            .values("product_id", "product__name")
-            .annotate(amount=Sum("amount"), quantity=Sum("quantity"), records=Count("id"))
-            .order_by("-amount", "product__name")[:PRODUCTS_IN_ANSWER]
-        )
-        for row in sales:
-            facts.append({
-                "record_type": "sales_summary", "record_id": None, "customer_id": customer.pk,
-                "customer_name": customer.name, "product_id": row["product_id"],
-                "period": {"from": start.isoformat(), "to": today.isoformat()},
-                "label": f"{customer.name} · {row['product__name']} 판매 실적 ({start:%Y-%m}~{today:%Y-%m})",
-                "text": f"{customer.name}의 {start:%Y-%m}~{today:%Y-%m} {row['product__name']} 매출은 "
-                        f"{_won(row['amount'])} (수량 {row['quantity']:,}, {row['records']}건)입니다.",
-            })
+    product_ids = [p.pk for p in asked.products]
+    product_names = ", ".join(p.name for p in asked.products)
+    for customer in asked.customers:
+        if "next_visit" in asked.metrics:
+            found = _next_visit_facts(user=user, customer=customer, today=today)
+            facts += found
+            if not found:
+                empty.append(f"{customer.name}에 대해 정해진 다음 할 일이나 최근 활동 기록이 없습니다.")
+        if "visits" in asked.metrics:
+            interactions = (m.Interaction.objects.visible_to(user).filter(customer=customer)
+                            .select_related("employee", "contact").prefetch_related("products"))
+            if asked.period:
+                interactions = interactions.filter(occurred_at__date__gte=asked.period[0],
+                                                   occurred_at__date__lte=asked.period[1])
+            if product_ids:  # discussed (linked) or named in the summary
+                named = Q(products__in=product_ids)
+                for product in asked.products:
+                    named |= Q(summary__icontains=base_name(product.name))
+                interactions = interactions.filter(named).distinct()
+            found = [_interaction_fact(customer, i)
+                     for i in interactions.order_by("-occurred_at", "-id")[:INTERACTIONS_IN_ANSWER]]
+            facts += found
+            if not found:
+                about = f" {product_names} 관련" if product_names else ""
+                during = f" {asked.period_label} 기간에" if asked.period else ""
+                empty.append(f"{customer.name}의{about} 방문·활동 기록이{during} 없습니다.")
+        if "sales" in asked.metrics:
+            start, end = asked.period or (_six_month_start(today), today)
+            sales = m.SalesRecord.objects.visible_to(user).filter(customer=customer, sale_date__gte=start,
+                                                                  sale_date__lte=end)
+            if product_ids:
+                sales = sales.filter(product_id__in=product_ids)
+            rows = (sales.values("product_id", "product__name")
+                    .annotate(amount=Sum("amount"), quantity=Sum("quantity"), records=Count("id"))
+                    .order_by("-amount", "product__name")[:PRODUCTS_IN_ANSWER])
+            for row in rows:
+                facts.append({
+                    "record_type": "sales_summary", "record_id": None, "customer_id": customer.pk,
+                    "customer_name": customer.name, "product_id": row["product_id"],
+                    "period": {"from": start.isoformat(), "to": end.isoformat()},
+                    "label": f"{customer.name} · {row['product__name']} 판매 실적 ({start:%Y-%m-%d}~{end:%Y-%m-%d})",
+                    "text": f"{customer.name}의 {start:%Y-%m-%d}~{end:%Y-%m-%d} {row['product__name']} 매출은 "
+                            f"{_won(row['amount'])} (수량 {row['quantity']:,}, {row['records']}건)입니다.",
+                })
+            if not rows:
+                about = f" {product_names}" if product_names else ""
+                empty.append(f"{customer.name}의{about} 판매 기록이 {start:%Y-%m-%d}~{end:%Y-%m-%d} 기간에 없습니다.")
+    return facts, empty
+
+
+def _next_visit_facts(*, user, customer, today: date) -> list[dict]:
+    """The pre-call brief's open next actions and last visit, as citable facts."""
+    facts = []
+    for action in _open_actions(user=user, customer=customer, today=today).select_related("customer"):
+        due = f" (기한 {action.next_action_due.isoformat()}{', 지남' if action.next_action_due and action.next_action_due < today else ''})" \
+            if action.next_action_due else ""
+        facts.append({
+            "record_type": "next_action", "record_id": action.pk, "customer_id": customer.pk,
+            "customer_name": customer.name,
+            "label": f"{customer.name} · 다음 할 일 · {_when(action.occurred_at)}",
+            "text": f"다음 방문 전 할 일: {action.next_action}{due} — {_when(action.occurred_at)} "
+                    f"{action.get_interaction_type_display()}에서 정함({action.employee.name})",
+        })
+    last = (_models().Interaction.objects.visible_to(user).filter(customer=customer)
+            .select_related("employee", "contact").prefetch_related("products").order_by("-occurred_at", "-id").first())
+    if last is not None:
+        fact = _interaction_fact(customer, last)
+        fact["text"] = f"지난 방문: {fact['text']}"
+        facts.append(fact)
     return facts
+
+
+def _open_actions(*, user, customer, today: date):
+    """Next actions still open: due today or later, undated but recent, or overdue with no contact since."""
+    interactions = _models().Interaction.objects.visible_to(user).filter(customer=customer)
+    # Only contacts the user may see count (another department's visit must not close or reveal anything).
+    later_contact = _models().Interaction.objects.visible_to(user).filter(
+        customer_id=OuterRef("customer_id"), occurred_at__date__gt=OuterRef("next_action_due"))
+    return (
+        interactions.exclude(next_action="")
+        .filter(Q(next_action_due__gte=today)
+                | Q(next_action_due__isnull=True, occurred_at__gte=timezone.now() - timedelta(days=30))
+                | Q(next_action_due__lt=today) & ~Exists(later_contact))
+        .select_related("employee").order_by(F("next_action_due").asc(nulls_last=True), "-occurred_at")[:10]
+    )
 
 
 class CustomerNotFound(Exception):
@@ -142,15 +311,7 @@ def customer_brief(*, user, customer_id) -> dict:
 
     recent = interactions.select_related("employee", "contact").prefetch_related("products").order_by(
         "-occurred_at", "-id")[:5]
-    later_contact = m.Interaction.objects.visible_to(user).filter(customer_id=OuterRef("customer_id"),
-                                                 occurred_at__date__gt=OuterRef("next_action_due"))
-    open_actions = (
-        interactions.exclude(next_action="")
-        .filter(Q(next_action_due__gte=today)
-                | Q(next_action_due__isnull=True, occurred_at__gte=timezone.now() - timedelta(days=30))
-                | Q(next_action_due__lt=today) & ~Exists(later_contact))
-        .select_related("employee").order_by(F("next_action_due").asc(nulls_last=True), "-occurred_at")[:10]
-    )
+    open_actions = _open_actions(user=user, customer=customer, today=today)
 
     months = []
     cursor = start

@@ -1,7 +1,8 @@
 """Answer generators chosen by LLM_PROVIDER.
 
-- `extractive` (default): no model. Quotes the most relevant sentences of the given sources, each
-  with its number, and condenses follow-ups with the rules of chat/condense.py.
+- `extractive` (default): no model. States the CRM facts, or the answer of search/composer.py (the
+  sentences and table rows that state what was asked, each with its number), and condenses follow-ups with
+  the rules of chat/condense.py.
 - `openai`: any OpenAI-compatible chat-completions server (vLLM, Ollama, OpenAI) at LLM_BASE_URL,
   with a grounded prompt; answers stream as Server-Sent Events from the server. Any failure (connection,
   HTTP error, malformed reply, LLM_TIMEOUT_SECONDS between bytes, LLM_MAX_SECONDS in all) raises
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from chat.condense import condense_rule_based
-from chat.text import ATTRIBUTE_NOUNS, content_nouns, shared_nouns
+from search.composer import Answer
 
 NO_ANSWER = ("볼 수 있는 문서와 영업 기록에서 이 질문에 답할 내용을 찾지 못했습니다. "
              "추측으로 답하지 않겠습니다. 제품명이나 거래처명을 넣어 다시 질문해 주세요.")
@@ -63,6 +64,39 @@ class Generation:
         return iter(self.pieces)
 
 
+@dataclass
+class Reading:
+    """What the composer and the CRM read for a question: the same for every provider.
+
+    `answer`: the document answer (search/composer.py), when the question is about documents; `crm_notes`:
+    what the CRM has no record of; `crm_asked`: the customers, products and metrics of a CRM question."""
+
+    answer: Answer | None = None
+    crm_notes: list[str] = field(default_factory=list)
+    crm_asked: object | None = None
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.answer.answerable if self.answer is not None else self.crm_asked is not None
+
+    def focus(self) -> str:
+        """One line for the LLM prompt: what exactly was asked."""
+        parts = []
+        if self.answer is not None:
+            asked = self.answer.question
+            if asked.products:
+                parts.append("제품: " + ", ".join(p.name for p in asked.products))
+            if asked.attributes:
+                parts.append("묻는 항목: " + ", ".join(a.name for a in asked.attributes))
+            if asked.strengths or asked.codes:
+                parts.append("함량·코드: " + ", ".join(asked.strengths + asked.codes))
+        if self.crm_asked is not None:
+            parts.append("거래처: " + ", ".join(c.name for c in self.crm_asked.customers))
+            if self.crm_asked.products:
+                parts.append("제품: " + ", ".join(p.name for p in self.crm_asked.products))
+        return " / ".join(parts)
+
+
 class ExtractiveProvider:
     name = "extractive"
     model = ""
@@ -70,54 +104,25 @@ class ExtractiveProvider:
     def condense(self, *, question: str, history: list[tuple[str, str]], previous_queries: list[str]) -> str:
         return condense_rule_based(question, previous_queries)
 
-    def generate(self, *, question: str, search_query: str, sources: list[Source]) -> Generation:
-        text = compose_extractive(search_query or question, sources)
+    def generate(self, *, question: str, search_query: str, sources: list[Source], reading: Reading) -> Generation:
+        text = compose_extractive(reading, sources)
         return Generation(provider=self.name, model=self.model, pieces=iter(text.splitlines(keepends=True)))
 
 
-def compose_extractive(query: str, sources: list[Source]) -> str:
-    """The answer built from the sources alone: CRM facts, then the passage sentences that share the most
-    subjects with the question (the passage's document title counts as context)."""
-    from documents.korean import split_sentences
-
-    if not sources:
-        return NO_ANSWER
-    query_nouns = content_nouns(query)
-    lines = []
+def compose_extractive(reading: Reading, sources: list[Source]) -> str:
+    """The answer built from the evidence alone: CRM facts (or what has no record), else the composer's
+    answer over the passages; "not found" says what was not found and cites nothing."""
     crm = [source for source in sources if source.kind == "crm"]
-    if crm:
-        lines.append("영업 기록(CRM)에서 확인한 내용입니다.")
-        lines += [f"- {source.text} [{source.n}]" for source in crm]
-    candidates, seen = [], set()
-    passages = [source for source in sources if source.kind == "passage"]
-    for rank, source in enumerate(passages):
-        context = shared_nouns(query_nouns, f"{source.title} {source.text}")
-        for sentence in split_sentences(source.text):
-            text = " ".join(sentence.text.split())
-            own = shared_nouns(query_nouns, text)
-            if not own or text in seen:
-                continue
-            seen.add(text)
-            candidates.append((len(own) + len(context), rank, sentence.start, text, source.n, own))
-    if crm:  # a question about a customer: only passages that share a subject, not just "방문" or "매출"
-        candidates = [c for c in candidates if c[5] - ATTRIBUTE_NOUNS]
-    if not candidates and passages and not crm:
-        first = split_sentences(passages[0].text)
-        if first:
-            candidates.append((1, 0, 0, " ".join(first[0].text.split()), passages[0].n, set()))
-    if candidates:
-        best = max(candidate[0] for candidate in candidates)
-        chosen = sorted((c for c in candidates if c[0] >= best * 0.75), key=lambda c: (-c[0], c[1], c[2]))
-        chosen = sorted(chosen[:MAX_SENTENCES], key=lambda c: (c[1], c[2]))
-        asked = sorted(query_nouns & ATTRIBUTE_NOUNS)
-        covered = set().union(*(c[5] for c in chosen))
-        if asked and not covered & set(asked):
-            lines.append(f"볼 수 있는 문서에서 '{', '.join(asked)}'에 대한 내용은 찾지 못했습니다. "
-                         "관련 문서의 내용은 다음과 같습니다.")
-        else:
-            lines.append("문서에 따르면 다음과 같습니다.")
-        lines += [f"- {c[3]} [{c[4]}]" for c in chosen]
-    return "\n".join(lines) if lines else NO_ANSWER
+    if reading.crm_asked is not None:
+        lines = []
+        if crm:
+            lines.append("영업 기록(CRM)에서 확인한 내용입니다.")
+            lines += [f"- {source.text} [{source.n}]" for source in crm]
+        lines += [f"- {note}" if crm else note for note in reading.crm_notes]
+        return "\n".join(lines) if lines else NO_ANSWER
+    if reading.answer is None:
+        return NO_ANSWER
+    return "\n".join(reading.answer.lines())
 
 
 class OpenAIProvider:
@@ -184,9 +189,14 @@ class OpenAIProvider:
             raise LLMUnavailable("the condensed question was empty or too long")
         return text
 
-    def generate(self, *, question: str, search_query: str, sources: list[Source]) -> Generation:
+    def generate(self, *, question: str, search_query: str, sources: list[Source], reading: Reading) -> Generation:
+        """Called only when the evidence answers (the caller decides, as for extractive); the prompt names the
+        asked product and attribute so the model answers that, not what the passages happen to say."""
         evidence = "\n\n".join(f"[{source.n}] {source.title}\n{source.text}" for source in sources)
         asked = question if search_query in ("", question) else f"{question}\n(검색에 쓴 질문: {search_query})"
+        focus = reading.focus()
+        if focus:
+            asked += f"\n(질문이 묻는 것 — {focus}. 이 제품의 이 항목을 말하는 자료만 근거로 쓰세요.)"
         messages = [{"role": "system", "content": SYSTEM_PROMPT},
                     {"role": "user", "content": f"[자료]\n{evidence}\n\n[질문]\n{asked}"}]
         response = self._post(messages, stream=True, max_tokens=self.max_tokens)

@@ -1,5 +1,5 @@
-"""Small Korean text helpers on top of documents.korean (Kiwi): content nouns, noun phrases and
-demonstratives, shared by the condenser, the relevance rule and the extractive composer."""
+"""Small Korean text helpers on top of documents.korean (Kiwi) for the follow-up condenser: noun phrases and
+demonstratives."""
 
 from dataclasses import dataclass
 
@@ -43,11 +43,6 @@ def _tokens(text: str):
     return kiwi().tokenize(text)
 
 
-def content_nouns(text: str) -> set[str]:
-    """Lower-cased nouns (and Latin/Chinese words) that say what a text is about."""
-    return {t.form.lower() for t in _tokens(text) if t.tag.startswith(NOUN_TAGS) and t.form.lower() not in STOP_NOUNS}
-
-
 def noun_phrases(text: str) -> list[NounPhrase]:
     """Runs of nouns written together ("한빛대학교병원" = 한빛 + 대학교 + 병원), in order."""
     phrases, run = [], []
@@ -77,14 +72,3 @@ def demonstrative_spans(text: str) -> list[tuple[int, int]]:
         elif form == "해당" or (token.tag == "IC" and form == "저"):
             spans.append((token.start, token.end))
     return spans
-
-
-def shared_nouns(query_nouns: set[str], text: str) -> set[str]:
-    """The query's nouns found in `text`, as a morpheme or written out (Kiwi sometimes splits unknown
-    product names differently in different contexts: "리피토" vs "리피"+"토")."""
-    if not query_nouns or not text:
-        return set()
-    folded = text.casefold()
-    found = {noun for noun in query_nouns if len(noun) >= 2 and noun in folded}
-    missing = query_nouns - found
-    return found | (missing & content_nouns(text)) if missing else found

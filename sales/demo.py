@@ -1,6 +1,7 @@
 """A fictional Korean pharmaceutical sales organisation for `manage.py seed_demo` (idempotent, bulk inserts).
 
-Brands are invented; ingredients are real. PRODUCT_SYNONYMS lists (brand, ingredient_ko, ingredient_en) for a
+The products the demo documents talk about (리피토정, 노바스크정, 카듀엣정, 엘리퀴스정, 입랜스캡슐, 잴코리캡슐) are
+products here too, bought by 한빛대학교병원; the other brands are invented; ingredients are real. PRODUCT_SYNONYMS lists (brand, ingredient_ko, ingredient_en) for a
 search synonym dictionary.
 """
 
@@ -42,16 +43,16 @@ A = TherapeuticArea
 F = DosageForm
 # code, Korean name, brand (English), ingredient (ko), ingredient (en), area, form, strength, unit price (KRW)
 PRODUCTS = [
-    ("P001", "리피스타정", "Lipista", "아토르바스타틴", "atorvastatin", A.CARDIOVASCULAR, F.TABLET, "20mg", 650),
+    ("P001", "리피토정", "Lipitor", "아토르바스타틴", "atorvastatin", A.CARDIOVASCULAR, F.TABLET, "20mg", 760),
     ("P002", "로수메드정", "Rosumed", "로수바스타틴", "rosuvastatin", A.CARDIOVASCULAR, F.TABLET, "10mg", 580),
-    ("P003", "암로젠정", "Amlogen", "암로디핀", "amlodipine", A.CARDIOVASCULAR, F.TABLET, "5mg", 390),
+    ("P003", "노바스크정", "Norvasc", "암로디핀", "amlodipine", A.CARDIOVASCULAR, F.TABLET, "5mg", 320),
     ("P004", "텔미원정", "Telmione", "텔미사르탄", "telmisartan", A.CARDIOVASCULAR, F.TABLET, "40mg", 520),
     ("P005", "발사로정", "Valsaro", "발사르탄", "valsartan", A.CARDIOVASCULAR, F.TABLET, "80mg", 480),
     ("P006", "클로피엔정", "Clopien", "클로피도그렐", "clopidogrel", A.CARDIOVASCULAR, F.TABLET, "75mg", 870),
     ("P007", "비소프롤정", "Bisoprol", "비소프롤롤", "bisoprolol", A.CARDIOVASCULAR, F.TABLET, "5mg", 210),
     ("P008", "에제틴정", "Ezetin", "에제티미브", "ezetimibe", A.CARDIOVASCULAR, F.TABLET, "10mg", 690),
     ("P009", "리바젠정", "Rivagen", "리바록사반", "rivaroxaban", A.CARDIOVASCULAR, F.TABLET, "20mg", 2400),
-    ("P010", "아픽스정", "Apix", "아픽사반", "apixaban", A.CARDIOVASCULAR, F.TABLET, "5mg", 1300),
+    ("P010", "엘리퀴스정", "Eliquis", "아픽사반", "apixaban", A.CARDIOVASCULAR, F.TABLET, "5mg", 1300),
     ("P011", "칸데원정", "Candeone", "칸데사르탄", "candesartan", A.CARDIOVASCULAR, F.TABLET, "8mg", 450),
     ("P012", "올메탄정", "Olmetan", "올메사르탄", "olmesartan", A.CARDIOVASCULAR, F.TABLET, "20mg", 500),
     ("P013", "글루코벨서방정", "Glucobel SR", "메트포르민", "metformin", A.DIABETES, F.TABLET, "500mg", 120),
@@ -83,7 +84,15 @@ PRODUCTS = [
      "625mg", 550),
     ("P039", "레보플정", "Levofl", "레보플록사신", "levofloxacin", A.ANTI_INFECTIVE, F.TABLET, "500mg", 1000),
     ("P040", "셀레원캡슐", "Celeone", "셀레콕시브", "celecoxib", A.MUSCULOSKELETAL, F.CAPSULE, "200mg", 480),
+    ("P041", "카듀엣정", "Caduet", "암로디핀·아토르바스타틴", "amlodipine/atorvastatin", A.CARDIOVASCULAR, F.TABLET,
+     "5/10mg", 700),
+    ("P042", "입랜스캡슐", "Ibrance", "팔보시클립", "palbociclib", A.ONCOLOGY, F.CAPSULE, "125mg", 160000),
+    ("P043", "잴코리캡슐", "Xalkori", "크리조티닙", "crizotinib", A.ONCOLOGY, F.CAPSULE, "250mg", 95000),
 ]
+# The products the demo documents (documents/demo.py) talk about: 한빛대학교병원 buys them, so that a question
+# such as "한빛대학교병원 최근 리피토 실적" has records, and its last visit left a next action for the brief.
+FLAGSHIP_PRODUCTS = {"CARDIO": ["P001", "P003", "P010", "P041"], "ONCO": ["P042", "P043"]}
+FLAGSHIP_NEXT_ACTION = ("리피토정 20mg 처방 현황 논의, 약제부 단가 문의", "견적서 발송", 3)  # summary, action, due in days
 
 # (brand, ingredient_ko, ingredient_en) for every demo product: input for a search synonym dictionary.
 PRODUCT_SYNONYMS = [(row[1], row[3], row[4]) for row in PRODUCTS] + [(row[2], row[3], row[4]) for row in PRODUCTS]
@@ -148,14 +157,25 @@ def _month_start(day: datetime.date, back: int) -> datetime.date:
 
 
 def _seed_products() -> list[Product]:
-    Product.objects.bulk_create(
-        [Product(code=code, name=name, name_en=brand, ingredient=ing_ko, ingredient_en=ing_en, therapeutic_area=area,
-                 dosage_form=form, strength=strength, unit_price=Decimal(price),
-                 edi_code=f"6{int(code[1:]):04d}{int(code[1:]) * 37 % 10000:04d}",
-                 launch_date=datetime.date(2010 + int(code[1:]) % 14, int(code[1:]) % 12 + 1, 1))
-         for code, name, brand, ing_ko, ing_en, area, form, strength, price in PRODUCTS],
-        ignore_conflicts=True,
-    )
+    """Created or brought up to date (names of an older demo database are renamed to the documents' products)."""
+    existing = {p.code: p for p in Product.objects.filter(code__in=[row[0] for row in PRODUCTS])}
+    fresh, changed = [], []
+    for code, name, brand, ing_ko, ing_en, area, form, strength, price in PRODUCTS:
+        fields = {"name": name, "name_en": brand, "ingredient": ing_ko, "ingredient_en": ing_en, "therapeutic_area": area,
+                  "dosage_form": form, "strength": strength}
+        product = existing.get(code)
+        if product is None:
+            fresh.append(Product(code=code, unit_price=Decimal(price), **fields,
+                                 edi_code=f"6{int(code[1:]):04d}{int(code[1:]) * 37 % 10000:04d}",
+                                 launch_date=datetime.date(2010 + int(code[1:]) % 14, int(code[1:]) % 12 + 1, 1)))
+        elif any(getattr(product, key) != value for key, value in fields.items()):
+            for key, value in fields.items():
+                setattr(product, key, value)
+            changed.append(product)
+    Product.objects.bulk_create(fresh, ignore_conflicts=True)
+    if changed:
+        Product.objects.bulk_update(changed, ["name", "name_en", "ingredient", "ingredient_en", "therapeutic_area",
+                                              "dosage_form", "strength"])
     return list(Product.objects.filter(code__in=[p[0] for p in PRODUCTS]))
 
 
@@ -279,6 +299,8 @@ def _seed_activity(rng, today, reps, customers, products, contacts) -> tuple[int
         end = end or today
         offered = portfolio[division]
         buys = rng.sample(offered, k=min(len(offered), rng.randint(2, 4)))
+        if customer.name == FLAGSHIP_CUSTOMER and division in FLAGSHIP_PRODUCTS:
+            buys = [p for p in offered if p.code in FLAGSHIP_PRODUCTS[division]]
         scale = {CustomerType.TERTIARY_HOSPITAL: 40, CustomerType.GENERAL_HOSPITAL: 20, CustomerType.WHOLESALER: 60,
                  CustomerType.HOSPITAL: 8, CustomerType.CLINIC: 3, CustomerType.PHARMACY: 4}[customer.customer_type]
         for back in range(12, -1, -1):
@@ -308,6 +330,18 @@ def _seed_activity(rng, today, reps, customers, products, contacts) -> tuple[int
                     summary=rng.choice(SUMMARIES).format(product=discussed[0].name),
                     next_action=rng.choice(NEXT_ACTIONS) if follow_up else "",
                     next_action_due=day + datetime.timedelta(days=14) if follow_up else None), discussed))
+    flagship = [(employee, customer) for employee, customer, division, _start, end in periods
+                if customer.name == FLAGSHIP_CUSTOMER and division == "CARDIO" and end is None]
+    for employee, customer in flagship[:1]:
+        summary, action, due_in = FLAGSHIP_NEXT_ACTION
+        lipitor = next(p for p in products if p.code == "P001")
+        people = contacts.get(customer.pk, [])
+        interactions.append((Interaction(
+            employee=employee, customer=customer, contact=people[0] if people else None,
+            interaction_type=InteractionType.VISIT,
+            occurred_at=timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=1),
+                                                                      datetime.time(15, 0))),
+            summary=summary, next_action=action, next_action_due=today + datetime.timedelta(days=due_in)), [lipitor]))
     created = Interaction.objects.bulk_create([i for i, _ in interactions], batch_size=2000)
     through = Interaction.products.through
     for interaction, (_, discussed) in zip(created, interactions):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from search.audit import REDACTED_ANSWER, auditable_users, redacting
 from search.models import (
+    AnswerAttribute,
     DrugSynonym,
     DrugSynonymGroup,
     LexiconTerm,
@@ -36,6 +37,15 @@ class DrugSynonymGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("표기"))
     def all_terms(self, obj):
         return " = ".join(term.term for term in obj.terms.all())
+
+
+@admin.register(AnswerAttribute)
+class AnswerAttributeAdmin(admin.ModelAdmin):
+    """The composer's lexicon of asked attributes: edits apply to the next question (the cache is cleared)."""
+
+    list_display = ["name", "question_terms", "evidence_terms", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
 
 
 class ZeroResultsFilter(admin.SimpleListFilter):

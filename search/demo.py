@@ -31,6 +31,10 @@ DRUGS = [
     ("허셉틴", "Herceptin", "trastuzumab", "트라스투주맙", []),
     ("키트루다", "Keytruda", "pembrolizumab", "펨브롤리주맙", []),
     ("비아그라", "Viagra", "sildenafil", "실데나필", []),
+    # The other products of the demo documents (documents/demo.py), also sold in the demo sales data.
+    ("카듀엣", "Caduet", "amlodipine/atorvastatin", "암로디핀·아토르바스타틴", []),
+    ("입랜스", "Ibrance", "palbociclib", "팔보시클립", []),
+    ("잴코리", "Xalkori", "crizotinib", "크리조티닙", []),
 ]
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -187,3 +188,31 @@ class LexiconTotals(models.Model):
         verbose_name = _("색인 전체 통계")
         verbose_name_plural = _("색인 전체 통계")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="search_lexicon_totals_single_row")]
+
+
+class AnswerAttribute(models.Model):
+    """One thing a question can ask about a product or procedure (용량, 소아, 약가, 보고 기한, 견본품 …), for the
+    answer composer: the words that ask it in a question and the words that state it in a document.
+
+    An attribute with no evidence terms is only recognised (its words are not the question's subject) and is
+    not required to be stated."""
+
+    name = models.CharField(_("이름"), max_length=50, unique=True, help_text=_("답변에 쓰는 이름, 예: 소아 용량"))
+    question_terms = ArrayField(
+        models.CharField(max_length=50), verbose_name=_("질문 표현"),
+        help_text=_("질문에서 이 항목을 묻는 표현, 쉼표로 구분 (예: 소아,어린이,아이). '~얼마'처럼 ~를 붙이면 "
+                    "다른 항목을 묻지 않을 때만 이 항목으로 봅니다."))
+    evidence_terms = ArrayField(
+        models.CharField(max_length=50), verbose_name=_("문서 표현"), blank=True, default=list,
+        help_text=_("문서가 이 항목을 말할 때 쓰는 표현, 쉼표로 구분. 're:'로 시작하면 정규식입니다. 비워 두면 인식만 하고 "
+                    "근거로 요구하지 않습니다."))
+    is_active = models.BooleanField(_("사용"), default=True)
+    updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("답변 항목 사전")
+        verbose_name_plural = _("답변 항목 사전")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

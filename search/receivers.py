@@ -11,9 +11,17 @@ logger = logging.getLogger(__name__)
 
 
 def synonyms_changed(sender, **kwargs):
+    from search.question import invalidate_dictionaries
     from search.synonyms import invalidate
 
     invalidate()
+    invalidate_dictionaries()
+
+
+def products_changed(sender, **kwargs):
+    from search.question import invalidate_dictionaries
+
+    invalidate_dictionaries()
 
 
 def _document_id(kwargs):

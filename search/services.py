@@ -3,7 +3,7 @@
 `search_chunks(*, user, query, top_k=10, filters=None) -> list[SearchHit]` is the contract used by chat
 and the API. Access is part of the SQL of both legs through DocumentChunk.objects.visible_to(user):
 nothing a user may not see is scored, returned or counted. `search_run()` adds validation, the
-extractive answer and the log (SearchQuery + SearchResponse); `feedback_submit()` records a rating.
+answer (search/composer.py) and the log (SearchQuery + SearchResponse); `feedback_submit()` records a rating.
 """
 
 import logging
@@ -20,8 +20,8 @@ from rest_framework.exceptions import NotFound
 
 from documents.embeddings import get_provider
 from documents.models import DocumentChunk
-from search.answer import compose_extractive_answer
 from search.backends import postgres
+from search.composer import compose, passages_from_hits
 from search.criteria import InvalidSearch, SearchFilters, parse_filters
 from search.fusion import FusionConfig, fuse
 from search.highlight import highlight
@@ -158,6 +158,8 @@ class SearchOutcome:
     cited: list[int]
     response_time_ms: int
     backend: str
+    answerable: bool
+    confidence: float
 
 
 def search_run(*, user, query, top_k=10, filters=None, session_id: str = "") -> SearchOutcome:
@@ -167,7 +169,8 @@ def search_run(*, user, query, top_k=10, filters=None, session_id: str = "") -> 
     parsed: SearchFilters = parse_filters(filters, user=user)
     started = time.perf_counter()
     retrieval = retrieve(user=user, query=text, top_k=top_k, filters=parsed)
-    answer, cited = compose_extractive_answer(text, retrieval.hits)
+    composed = compose(text, passages_from_hits(retrieval.hits))
+    answer, cited = composed.inline(), composed.cited
     elapsed_ms = int(round((time.perf_counter() - started) * 1000))
     sources = [
         {"n": n, "chunk_id": hit.chunk_id, "document_id": str(hit.document_id), "title": hit.document_title,
@@ -184,7 +187,8 @@ def search_run(*, user, query, top_k=10, filters=None, session_id: str = "") -> 
         response.full_clean()
         response.save()
     return SearchOutcome(query_id=log.id, hits=retrieval.hits, answer=answer, cited=cited,
-                         response_time_ms=elapsed_ms, backend=retrieval.backend)
+                         response_time_ms=elapsed_ms, backend=retrieval.backend, answerable=composed.answerable,
+                         confidence=composed.confidence)
 
 
 def feedback_submit(*, user, query_id, rating, comment: str = "") -> tuple[UserFeedback, bool]:

@@ -1,9 +1,9 @@
+import re
 import pytest
 from django.db import IntegrityError
 
 from accounts.tests.factories import UserFactory
 from chat.models import ChatMessage, Outcome, TraceLog
-from chat.providers import NO_ANSWER
 from chat.services import session_create
 from documents.tests.factories import make_indexed_document
 
@@ -52,9 +52,9 @@ def test_question_with_nothing_relevant_says_so_instead_of_guessing(auth_client,
 
     answer = ask(auth_client, session, "회사 주차장 위치 알려줘").json()["assistant_message"]
 
-    assert answer["content"] == NO_ANSWER
+    assert "찾지 못했습니다" in answer["content"] and not re.search(r"\[\d+\]", answer["content"])
     assert answer["sources"] == []
-    assert TraceLog.objects.get(request_id=answer["request_id"], step="retrieve").outcome == Outcome.EMPTY
+    assert TraceLog.objects.get(request_id=answer["request_id"], step="read").outcome == Outcome.EMPTY
 
 
 @pytest.mark.parametrize("content, fragment", [("", "빈 메시지"), ("   \n ", "빈 메시지"), ("가" * 2001, "2000자")])
@@ -142,5 +142,6 @@ def test_answer_says_when_the_asked_attribute_is_not_in_the_documents(auth_clien
 
     answer = ask(auth_client, session, "리피토 부작용은?").json()["assistant_message"]
 
-    assert answer["content"].startswith("볼 수 있는 문서에서 '부작용'에 대한 내용은 찾지 못했습니다.")
-    assert "노바스크" not in answer["content"]
+    assert answer["content"].startswith("리피토의 부작용에 대한 내용은 문서에 없습니다.")
+    assert "노바스크" not in answer["content"] and not re.search(r"\[\d+\]", answer["content"])
+    assert not [s for s in answer["sources"] if s["cited"]]

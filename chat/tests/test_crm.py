@@ -8,7 +8,7 @@ from accounts.tests.factories import DepartmentFactory
 from chat.services import session_create
 from documents.models import ApprovalState
 from documents.tests.factories import make_indexed_document
-from sales.models import TherapeuticArea
+from sales.models import Employee, TherapeuticArea
 from sales.tests.factories import (
     AssignmentFactory,
     CustomerFactory,
@@ -102,7 +102,7 @@ def test_question_naming_an_assigned_customer_cites_its_crm_records(client_for, 
     latest = next(s for s in crm_sources if s.get("record_id") == crm.latest.pk)
     assert latest["record_type"] == "interaction" and latest["cited"]
     assert f"약제위원회 일정 확인" in content and f"[{latest['n']}]" in content
-    assert any(s["record_type"] == "sales_summary" for s in crm_sources)
+    assert not any(s["record_type"] == "sales_summary" for s in crm_sources)  # visits were asked, not sales
 
 
 def test_question_about_another_reps_customer_reveals_none_of_its_records(client_for, crm):
@@ -125,3 +125,61 @@ def test_follow_up_about_the_same_customer_keeps_its_crm_facts(client_for, crm):
 
     assert "한빛대학교병원" in answer["user_message"]["search_query"]
     assert "리피토" in answer["assistant_message"]["content"] and "20,000원" in answer["assistant_message"]["content"]
+
+
+def test_crm_answer_is_filtered_to_the_asked_product(client_for, crm):
+    SalesRecordFactory(employee=Employee.objects.get(user=crm.rep_a), customer=crm.hanbit, product=crm.norvasc, quantity=7,
+                       sale_date=timezone.localdate() - datetime.timedelta(days=3))
+    session = session_create(owner=crm.rep_a)
+
+    answer = client_for(crm.rep_a).post(f"/api/chat/sessions/{session.id}/messages/",
+                                        {"content": "한빛대학교병원 최근 리피토 실적"}, format="json").json()
+
+    content = answer["assistant_message"]["content"]
+    crm_sources = [s for s in answer["assistant_message"]["sources"] if s["kind"] == "crm"]
+    assert [s["product_id"] for s in crm_sources] == [crm.lipitor.pk]
+    assert "리피토" in content and "노바스크" not in content
+    assert not [s for s in answer["assistant_message"]["sources"] if s["kind"] == "passage"]
+
+
+def test_crm_question_about_a_product_without_records_says_there_are_none(client_for, crm):
+    session = session_create(owner=crm.rep_a)
+
+    answer = client_for(crm.rep_a).post(f"/api/chat/sessions/{session.id}/messages/",
+                                        {"content": "한빛대학교병원 노바스크 매출"}, format="json").json()
+
+    content = answer["assistant_message"]["content"]
+    assert "한빛대학교병원의 노바스크 판매 기록이" in content and "없습니다" in content
+    assert not [s for s in answer["assistant_message"]["sources"] if s["cited"]]
+    assert "칼슘채널차단제" not in content  # document text is never presented as a CRM fact
+
+
+def test_follow_up_keeps_the_customer_and_product_of_the_conversation(client_for, crm):
+    client = client_for(crm.rep_a)
+    session = session_create(owner=crm.rep_a)
+    url = f"/api/chat/sessions/{session.id}/messages/"
+    crm.done.products.add(crm.lipitor)
+    client.post(url, {"content": "한빛대학교병원 리피토 실적 알려줘"}, format="json")
+    client.post(url, {"content": "그 병원 다음 방문 때 뭘 준비해야 해?"}, format="json")
+
+    answer = client.post(url, {"content": "최근 방문은?"}, format="json").json()
+
+    assert "한빛대학교병원" in answer["user_message"]["search_query"]
+    content = answer["assistant_message"]["content"]
+    assert "김교수 리피토 처방 현황 논의" in content  # the visit where 리피토 was discussed
+    assert "약제위원회 일정 확인" not in content  # a visit about other things
+
+
+def test_next_visit_question_answers_from_the_pre_call_brief_of_the_conversations_customer(client_for, crm):
+    client = client_for(crm.rep_a)
+    session = session_create(owner=crm.rep_a)
+    url = f"/api/chat/sessions/{session.id}/messages/"
+    client.post(url, {"content": "한빛대학교병원 최근 리피토 실적"}, format="json")
+
+    answer = client.post(url, {"content": "다음 방문 때 무엇을 준비해야 해?"}, format="json").json()
+
+    content = answer["assistant_message"]["content"]
+    assert "노바스크 제품설명회 준비" in content
+    assert (timezone.localdate() + datetime.timedelta(days=7)).isoformat() in content
+    cited = [s for s in answer["assistant_message"]["sources"] if s["cited"]]
+    assert {s["record_type"] for s in cited} <= {"next_action", "interaction"} and cited

@@ -125,7 +125,8 @@ def test_l1_user_question_never_sends_an_l2_passage_to_the_llm(client_for, llm, 
     from documents.tests.factories import make_indexed_document
 
     make_indexed_document(["리피토 공급가는 정당 350원으로 인하 예정입니다."], title="L2 단가 계획", access_level=2)
-    make_indexed_document(["리피토는 고지혈증 치료제입니다."], title="공개 제품 설명", access_level=1)
+    make_indexed_document(["리피토는 고지혈증 치료제이며 공급가는 영업지원팀이 분기마다 공지합니다."],
+                          title="공개 제품 설명", access_level=1)
     l1 = UserFactory(access_level=1)
 
     ask(client_for(l1), session_create(owner=l1), "리피토 공급가")
@@ -147,3 +148,26 @@ def test_real_llm_server_streams_an_answer():
                                                    text="통상 시작 용량은 1일 1회 10mg입니다.")])
 
     assert "10" in "".join(generation)
+
+
+def test_llm_is_not_asked_when_no_document_states_the_asked_attribute(auth_client, lipitor_docs, llm):
+    session = session_create(owner=auth_client.user)
+
+    answer = ask(auth_client, session, "리피토 소아 용량은?").json()["assistant_message"]
+
+    assert llm.generation_prompts() == []
+    assert answer["content"].startswith("리피토의 소아 용량에 대한 내용은 문서에 없습니다")
+    assert answer["provider"] == "extractive" and not [s for s in answer["sources"] if s["cited"]]
+
+
+def test_llm_prompt_names_the_asked_product_and_attribute(auth_client, lipitor_docs, llm):
+    from search.models import DrugSynonymGroup
+
+    DrugSynonymGroup.objects.create(name="리피토").terms.create(term="리피토", kind="brand")
+    session = session_create(owner=auth_client.user)
+
+    ask(auth_client, session, "리피토 최대 용량은?")
+
+    [prompt] = llm.generation_prompts()
+    assert "제품: 리피토" in prompt and "최대 용량" in prompt
+    assert "노바스크" not in prompt  # only the evidence about the asked product is given

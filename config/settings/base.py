@@ -324,7 +324,6 @@ LLM_MAX_TOKENS = env.int("LLM_MAX_TOKENS", default=800)
 CHAT_TOP_K = env.int("CHAT_TOP_K", default=6)
 CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=2000)
 CHAT_HISTORY_TURNS = env.int("CHAT_HISTORY_TURNS", default=3)
-CHAT_MIN_SIMILARITY = env.float("CHAT_MIN_SIMILARITY", default=0.9)
 CHAT_RETENTION_DAYS = env.int("CHAT_RETENTION_DAYS", default=365)
 READINESS_CHECKS = [*READINESS_CHECKS, "chat.health.check_llm"]
 

@@ -32,7 +32,10 @@ class SearchHitSerializer(serializers.Serializer):
 class SearchResultSerializer(serializers.Serializer):
     query_id = serializers.UUIDField()
     results = serializers.SerializerMethodField()
-    answer = serializers.CharField()
+    answer = serializers.CharField(help_text="문서에서 뽑은 답변. 답할 수 없으면 무엇을 찾지 못했는지 말하고 아무것도 인용하지 않습니다.")
+    answerable = serializers.BooleanField(
+        help_text="답변이 문서 근거로 질문에 답하는지. false이면 결과(passages)는 있을 수 있지만 answer는 아무것도 인용하지 않습니다.")
+    confidence = serializers.FloatField(help_text="답변 근거의 강도 0~1 (answerable이 false이면 0)")
     citations = serializers.ListField(child=serializers.IntegerField(), source="cited")
     response_time_ms = serializers.IntegerField()
 

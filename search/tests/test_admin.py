@@ -97,3 +97,18 @@ def test_lexicon_page_lists_indexed_words_by_frequency_read_only(admin_client):
     assert response.status_code == 200
     assert rows.index("리피토") < rows.index("보관")  # in 2 passages, listed before words in 1
     assert admin_client.get(reverse("admin:search_lexiconterm_add")).status_code == 403
+
+
+def test_admin_edits_the_answer_attribute_lexicon_seeded_by_the_migration(admin_client):
+    from search.models import AnswerAttribute
+
+    page = admin_client.get("/admin/search/answerattribute/?q=신기능").content.decode()
+    assert "신기능" in page and "콩팥" in page
+
+    kidney = AnswerAttribute.objects.get(name="신기능")
+    response = admin_client.post(f"/admin/search/answerattribute/{kidney.pk}/change/", {
+        "name": "신기능", "question_terms": "신기능,콩팥,신장,사구체", "evidence_terms": "신기능,신장,크레아티닌",
+        "is_active": "on"})
+    assert response.status_code == 302
+    kidney.refresh_from_db()
+    assert kidney.question_terms == ["신기능", "콩팥", "신장", "사구체"]

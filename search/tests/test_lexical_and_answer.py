@@ -1,6 +1,3 @@
-from types import SimpleNamespace
-
-from search.answer import compose_extractive_answer
 from search.highlight import highlight
 from search.lexical import analyse, extract_codes
 
@@ -35,36 +32,3 @@ def test_highlight_escapes_html_and_marks_matches():
     fragments = highlight("<b>리피토</b>는 콜레스테롤을 낮춥니다", ["콜레스테롤", "리피토"])
 
     assert fragments == ["&lt;b&gt;<mark>리피토</mark>&lt;/b&gt;는 <mark>콜레스테롤</mark>을 낮춥니다"]
-
-
-def test_extractive_answer_cites_only_returned_results_by_position():
-    hits = [SimpleNamespace(text="메트포르민은 혈당을 낮춥니다. 신장 기능을 확인해야 합니다."),
-            SimpleNamespace(text="리피토의 시작 용량은 1일 1회 10mg입니다. 식사와 관계없이 복용합니다.")]
-
-    text, cited = compose_extractive_answer("리피토 시작 용량", hits)
-
-    assert "리피토의 시작 용량은 1일 1회 10mg입니다. [2]" in text
-    assert cited == [2]
-    assert "[3]" not in text
-
-
-def test_extractive_answer_without_hits_says_so_and_cites_nothing():
-    text, cited = compose_extractive_answer("리피토", [])
-
-    assert cited == [] and "검색 결과가 없습니다" in text
-
-
-def test_extractive_answer_splits_passages_on_punctuation_and_line_breaks():
-    hits = [SimpleNamespace(text="보관 방법\n리피토는 실온에서 보관하십시오! 습기를 피하십시오? 개봉 후 30일 이내 복용")]
-
-    text, cited = compose_extractive_answer("리피토 보관", hits, max_sentences=1)
-
-    assert text == "리피토는 실온에서 보관하십시오! [1]" and cited == [1]
-
-
-def test_extractive_answer_prefers_sentences_to_headings_and_table_rows():
-    hits = [SimpleNamespace(text="## 리피토 용법\n리피토 | 시작 용량 | 최대 용량\n리피토의 시작 용량은 1일 1회 10mg입니다.")]
-
-    text, _cited = compose_extractive_answer("리피토 용량", hits)
-
-    assert text == "리피토의 시작 용량은 1일 1회 10mg입니다. [1]"

@@ -1,0 +1,493 @@
+"""The answer composer: reads the evidence (ranked passages) for what the question asks, used by search's
+`answer` and by chat (its extractive provider, and the decision whether the LLM is asked at all).
+
+`compose(question_text, passages) -> Answer` in four steps:
+1. understand the question (search/question.py): products, asked attributes, strengths and codes, subjects;
+2. read the passages into units a rep can be shown: sentences, list items and table rows (a row carries its
+   column headers); question sentences (FAQ "Q." lines, lines ending in ?/나요/까요), bare headings and table
+   headers are never units, but they are the context (with the title and `section`) of what follows them;
+3. keep the units about the asked product (never another product's, unless the question compares them)
+   that state the asked attributes, and score them (product, attribute, subjects, numbers, dense score);
+4. decide answerability from that evidence: the product must be found, the asked attributes stated for it,
+   and an unspecific question must share its subjects with the evidence; otherwise say what was not found
+   and cite nothing.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.utils.translation import gettext as _
+
+from search.question import STRENGTH, Product, Question, compact, dictionaries, products_named_in, understand
+
+PASSAGES_READ = 6
+MAX_QUOTES = 3
+MAX_QUOTE_CHARS = 300
+# Thresholds set from the score distributions of bench/data/answers (dev split): see docs/notes/issue-15.md.
+SUBJECT_COVERAGE_MIN = 0.5  # share of an unspecific question's subjects the answering unit (or its context) must hold
+OFF_TOPIC_DENSE_MIN = 0.84  # below this e5 similarity (answerable dev questions: min 0.845), partial overlap is no evidence
+EXTRA_QUOTE_RATIO = 0.9  # a further quote must score this close to the best one
+
+QUESTION_PREFIX = re.compile(r"^\s*(?:Q\s*[.:)]|Q\d*\s|질문\s*[.:)]?|문제\s*\d*\s*[.:)])\s*", re.IGNORECASE)
+ANSWER_PREFIX = re.compile(r"^\s*(?:A\s*[.:)]|답\s*[.:)]|답변\s*[.:)]|정답\s*[.:)])\s*", re.IGNORECASE)
+QUESTION_ENDING = re.compile(r"(?:\?|？|나요|까요|습니까|ㄴ가요|는가요|인가요|은가요|할까|을까|일까|나|니|죠)\s*[.?？]*$")
+SENTENCE_ENDING = re.compile(r"[.!。！…]['\"”’)]*$|[다요죠음함임됨]\s*[.)]?$")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])\s+(?=\S)")
+BULLET = re.compile(r"^\s*(?:[-•*·▪︎◦]|\d{1,2}[.)]|[①-⑳]|[가-하][.)])\s+")
+HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One ranked passage given to the composer; `n` is the number an answer cites it by."""
+
+    n: int
+    text: str
+    title: str = ""
+    section: str = ""
+    dense_score: float | None = None
+    document_id: str = ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    n: int
+    rank: int
+    position: int
+    text: str  # what is matched: the sentence, or the row with its headers
+    context: str  # title, section, the heading or FAQ question above it
+    header: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+
+
+@dataclass
+class Answer:
+    answerable: bool
+    reason: str  # answered | no_results | product_not_found | attribute_not_found | off_topic
+    question: Question
+    quotes: list[tuple[str, int]] = field(default_factory=list)  # (text, passage number)
+    message: str = ""  # what was not found, when not answerable
+    related: list[str] = field(default_factory=list)  # titles of documents about the product (near misses)
+    confidence: float = 0.0
+    considered: list[int] = field(default_factory=list)  # passage numbers that hold units about the question
+
+    @property
+    def cited(self) -> list[int]:
+        return sorted({n for _text, n in self.quotes})
+
+    def inline(self) -> str:
+        """The search API's form: quotes one after another, each with its [n]."""
+        if not self.answerable:
+            return self.message
+        return " ".join(f"{text} [{n}]" for text, n in self.quotes)
+
+    def lines(self) -> list[str]:
+        """Chat's form: a lead line, then one quote per line."""
+        if not self.answerable:
+            lines = [self.message]
+            if self.related:
+                lines.append(_("관련 문서(이 질문의 답은 아님): %(titles)s") % {"titles": ", ".join(self.related)})
+            return lines
+        return [_("문서에 따르면 다음과 같습니다.")] + [f"- {text} [{n}]" for text, n in self.quotes]
+
+
+def passages_from_hits(hits, *, first: int = 1) -> list[Passage]:
+    return [Passage(n=n, text=hit.text, title=getattr(hit, "document_title", ""), section=getattr(hit, "section", ""),
+                    dense_score=getattr(hit, "dense_score", None), document_id=str(getattr(hit, "document_id", "")))
+            for n, hit in enumerate(hits, start=first)]
+
+
+# -- reading passages into units ------------------------------------------------------------------------------
+
+def is_question_sentence(text: str) -> bool:
+    return bool(QUESTION_PREFIX.match(text)) or bool(QUESTION_ENDING.search(text.strip()))
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _is_header(cells: list[str]) -> bool:
+    return not any(re.search(r"\d", cell) for cell in cells)
+
+
+def _is_heading(text: str) -> bool:
+    """A line that names what follows instead of stating something: short, no sentence ending, not a list item."""
+    return bool(HEADING_MARK.match(text)) or (
+        len(text) <= 40 and not SENTENCE_ENDING.search(text) and not BULLET.match(text) and ":" not in text
+        and not re.search(r"\d", text))
+
+
+def _faq_label(question: str) -> str:
+    label = QUESTION_PREFIX.sub("", question).strip()
+    return re.sub(r"(?:은|는|이|가)?\s*(?:무엇인가요|뭔가요|얼마인가요|인가요|나요|까요|입니까|습니까)?\s*[?？]+$", "", label).strip()
+
+
+def _unwrapped_lines(text: str) -> list[str]:
+    """Lines with hard-wrapped sentences joined again (PDF pages break lines at the page width)."""
+    lines = []
+    for raw in (text or "").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        previous = lines[-1] if lines else ""
+        if (previous and len(previous) >= 30 and "|" not in previous and "|" not in line
+                and not SENTENCE_ENDING.search(previous) and not previous.endswith(("?", "？", ":"))
+                and not HEADING_MARK.match(previous) and not HEADING_MARK.match(line) and not BULLET.match(line)):
+            lines[-1] = f"{previous} {line}" if previous[-1].isascii() or line[0].isascii() else previous + line
+        else:
+            lines.append(line)
+    return lines
+
+
+def read_units(passage: Passage, rank: int) -> list[Unit]:
+    units = []
+    heading, faq, header = "", "", None
+    title = passage.title.strip()
+    base_context = f"{title} {passage.section}".strip()
+    position = 0
+    for line in _unwrapped_lines(passage.text):
+        if "|" in line and len(_cells(line)) >= 2:
+            cells = _cells(line)
+            if header is None and _is_header(cells):
+                header = cells
+                continue
+            position += 1
+            head = tuple(header) if header and len(header) == len(cells) else ()
+            matched = " ".join(f"{h} {c}" for h, c in zip(head, cells)) if head else " ".join(cells)
+            units.append(Unit(n=passage.n, rank=rank, position=position, text=matched,
+                              context=f"{base_context} {heading}", header=head, cells=tuple(cells)))
+            continue
+        header = None
+        if HEADING_MARK.match(line):
+            heading, faq = HEADING_MARK.sub("", line).strip(), ""
+            if is_question_sentence(heading):
+                faq, heading = heading, ""
+            continue
+        for sentence in SENTENCE_SPLIT.split(line):
+            sentence = sentence.strip()
+            if len(sentence) < 2:
+                continue
+            answer_part = ANSWER_PREFIX.sub("", sentence)
+            if answer_part != sentence:
+                sentence = answer_part.strip()
+                if len(sentence) < 2:  # "A." alone: the answer follows, still under its question
+                    continue
+            elif is_question_sentence(sentence):
+                faq = sentence
+                continue
+            elif sentence == title or _is_heading(sentence):
+                heading, faq = sentence, ""
+                continue
+            position += 1
+            text = BULLET.sub("", sentence).strip()
+            if faq and len(text) < 20:
+                text = f"{_faq_label(faq)} — {text}"
+            units.append(Unit(n=passage.n, rank=rank, position=position, text=text,
+                              context=f"{base_context} {heading} {faq}".strip()))
+    return units
+
+
+# -- scoring --------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Scored:
+    unit: Unit
+    score: float
+    attributes: set[str]
+    subject_share: float
+    dense: float
+    about: bool
+
+
+def states(term: str, text_folded: str) -> bool:
+    """An evidence term of the lexicon in a text: a substring, or a regular expression written "re:…"."""
+    if term.startswith("re:"):
+        return _pattern(term[3:]).search(text_folded) is not None
+    return term in text_folded
+
+
+@lru_cache(maxsize=512)
+def _pattern(expression: str) -> re.Pattern:
+    try:
+        return re.compile(expression)
+    except re.error:
+        return re.compile(re.escape(expression))
+
+
+def _mentions(text_folded: str, product: Product, *, brand: bool = False) -> bool:
+    forms = product.brand_forms if brand else product.forms
+    return any(form in text_folded for form in forms)
+
+
+@lru_cache(maxsize=8)
+def _names_pattern(forms: tuple[str, ...]) -> re.Pattern | None:
+    """Compiled once per set of names (compiling the alternation of every product name takes milliseconds)."""
+    return re.compile("|".join(re.escape(f) for f in forms)) if forms else None
+
+
+class Catalog:
+    """Every product name, found in a text with one regular-expression scan (the composer looks in every
+    sentence and context: a loop over all names per sentence would cost more than the answer's budget)."""
+
+    def __init__(self, products: list[Product], question: Question):
+        self.by_form: dict[str, list[tuple[Product, bool]]] = {}
+        for product in products:
+            for form in product.forms:
+                self.by_form.setdefault(form, []).append((product, form in product.brand_forms))
+        self.pattern = _names_pattern(tuple(sorted(self.by_form, key=lambda f: (-len(f), f))))
+        asked_keys = {p.key for p in question.products}
+        asked_forms = [f for p in question.products for f in p.forms]
+        # Longer names of other products that contain an asked name ("트윈스타플러스정" when "트윈스타" is asked).
+        self.masks = sorted({form for product in products if product.key not in asked_keys
+                             and not set(product.forms) & set(asked_forms) for form in product.brand_forms
+                             if any(a in form and a != form for a in asked_forms)}, key=len, reverse=True)
+        self._found: dict[str, list[tuple[Product, bool]]] = {}
+
+    def products_in(self, text: str) -> list[tuple[Product, bool]]:
+        """(product, named by its brand) for each product the text names; the longest name at a place wins."""
+        folded = text.casefold()
+        if folded in self._found:
+            return self._found[folded]
+        found: dict[str, tuple[Product, bool]] = {}
+        for match in self.pattern.finditer(folded) if self.pattern else ():
+            for product, by_brand in self.by_form[match.group()]:
+                if product.key not in found or by_brand and not found[product.key][1]:
+                    found[product.key] = (product, by_brand)
+        self._found[folded] = list(found.values())
+        return self._found[folded]
+
+    def masked(self, text: str) -> str:
+        folded = text.casefold()
+        for form in self.masks:
+            folded = folded.replace(form, " ")
+        return folded
+
+
+def _about(unit: Unit, question: Question, catalog: Catalog, passage_text: str) -> bool | None:
+    """True: about an asked product; False: no product asked; None: about another product (excluded).
+
+    A unit that names no product is about the product its title, section or heading names, or else the one
+    its passage names."""
+    if not question.products:
+        return False
+    asked_keys = {p.key for p in question.products}
+    text = catalog.masked(unit.text)
+    own_brand = any(_mentions(text, p, brand=True) for p in question.products)
+    own_any = own_brand or any(_mentions(text, p) for p in question.products)
+    others = [p for p, by_brand in catalog.products_in(unit.text) if p.key not in asked_keys and by_brand]
+    context = unit.context
+    if not catalog.products_in(context) and not any(_mentions(context.casefold(), p) for p in question.products):
+        context = f"{context} {passage_text}"
+    masked_context = catalog.masked(context)
+    context_asked = any(_mentions(masked_context, p) for p in question.products)
+    context_others = [p for p, by_brand in catalog.products_in(context) if p.key not in asked_keys and by_brand]
+    if question.compares:
+        return (own_any or context_asked) or None
+    if others and not own_brand:
+        return None
+    if own_brand:
+        return True
+    if own_any:  # only a shared ingredient: about the asked product unless its passage is about another one
+        return None if context_others and not context_asked else True
+    if context_others and not context_asked:
+        return None
+    return context_asked or None
+
+
+def _render(unit: Unit, question: Question, stated: set[str], evidence: dict[str, tuple[str, ...]]) -> str:
+    if not unit.cells:
+        text = unit.text
+        return text if len(text) <= MAX_QUOTE_CHARS else text[:MAX_QUOTE_CHARS].rstrip() + "…"
+    if not unit.header:
+        return " · ".join(unit.cells)
+    folded_forms = [f for p in question.products for f in p.forms] + question.strengths
+    keys, values = [], []
+    for index, (head, cell) in enumerate(zip(unit.header, unit.cells)):
+        cell_folded = compact(cell)
+        if index == 0 or any(compact(form) in cell_folded for form in folded_forms) or STRENGTH.fullmatch(cell):
+            keys.append(cell)
+        elif any(states(term, f"{head} {cell}".casefold()) for name in stated for term in evidence[name]):
+            values.append(f"{head} {cell}")
+    if not values:
+        values = [f"{h} {c}" for i, (h, c) in enumerate(zip(unit.header, unit.cells)) if c not in keys and i > 0]
+    return f"{' '.join(keys)} — {', '.join(values)}"
+
+
+def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
+    text, context = unit.text.casefold(), unit.context.casefold()
+    stated = set()
+    attribute_score = 0.0
+    required = question.required_attributes
+    for attribute in required:
+        if any(states(term, text) for term in attribute.evidence_terms):
+            stated.add(attribute.name)
+            attribute_score += 2.0
+        elif any(states(term, context) for term in attribute.evidence_terms):
+            stated.add(attribute.name)
+            attribute_score += 0.8
+    if required:
+        attribute_score /= len(required)
+    subjects = question.subjects
+    in_text = sum(1 for s in subjects if s in text)
+    in_context = sum(1 for s in subjects if s not in text and s in context)
+    share = (in_text + in_context) / len(subjects) if subjects else 0.0
+    subject_score = (1.5 * in_text + 0.5 * in_context) / len(subjects) if subjects else 0.0
+    compact_text = compact(unit.text + " " + unit.context)
+    strength_score = 1.5 * sum(1 for s in question.strengths if s in compact_text)
+    code_score = 2.0 * sum(1 for c in question.codes if c in compact_text)
+    number_score = 0.3 * sum(1 for n in question.numbers if n in compact_text)
+    grams = _question_bigrams(question)
+    bigram_score = sum(1 for g in grams if g in compact_text) / len(grams) if grams else 0.0
+    dense = passage.dense_score or 0.0
+    dense_score = max(0.0, min(1.0, (dense - 0.75) / 0.15))
+    # Named in the sentence or established by its context: nearly the same evidence of what it is about.
+    about_score = 1.3 if about and any(_mentions(text, p) for p in question.products) else 1.0 if about else 0.0
+    length_penalty = 0.3 if len(unit.text) > 250 else 0.0
+    score = (about_score + attribute_score + subject_score + strength_score + code_score + number_score
+             + bigram_score + 0.6 * dense_score + 0.3 / (1 + unit.rank) - length_penalty)
+    return _Scored(unit=unit, score=score, attributes=stated, subject_share=share, dense=dense, about=bool(about))
+
+
+@lru_cache(maxsize=256)
+def _bigrams_of(text: str) -> frozenset[str]:
+    grams = set()
+    for word in re.findall(r"[가-힣]{2,}", text):
+        grams |= {word[i:i + 2] for i in range(len(word) - 1)}
+    return frozenset(grams)
+
+
+def _question_bigrams(question: Question) -> frozenset[str]:
+    """Two-letter pieces of the question's own words (product names left out): a tie-breaker that sees
+    "정제" and "삼키" where the morphemes differ ("삼켜야" / "삼킵니다")."""
+    text = question.text.casefold()
+    for product in question.products:
+        for form in product.forms:
+            text = text.replace(form, " ")
+    return _bigrams_of(text)
+
+
+# -- deciding -------------------------------------------------------------------------------------------------
+
+def compose(question_text: str, passages: list[Passage], *, question: Question | None = None) -> Answer:
+    question = question or understand(question_text)
+    if not passages:
+        return Answer(answerable=False, reason="no_results", question=question,
+                      message=_("검색 결과가 없습니다. 다른 표현이나 제품명으로 다시 검색해 보세요."))
+    products, _attributes = dictionaries()
+    read = passages[:PASSAGES_READ]
+    local = products_named_in([f"{p.title}\n{p.text}" for p in read], products)
+    products = products + local
+    _adopt_local_products(question, local)
+    catalog = Catalog(products, question)
+    units = [(unit, passage) for rank, passage in enumerate(read) for unit in read_units(passage, rank)]
+
+    scored = []
+    for unit, passage in units:
+        about = _about(unit, question, catalog, passage.text)
+        if about is None:
+            continue
+        scored.append(_score(unit, question, about, passage))
+
+    if question.products:
+        texts = [catalog.masked(f"{p.title} {p.section} {p.text}") for p in read]
+        missing = [p for p in question.products if not any(_mentions(text, p) for text in texts)]
+        if missing:
+            names = ", ".join(f"'{p.name}'" for p in missing)
+            return Answer(answerable=False, reason="product_not_found", question=question,
+                          message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
+                          % {"names": names})
+        scored = [s for s in scored if s.about]
+
+    required = question.required_attributes
+    evidence = {a.name: a.evidence_terms for a in required}
+    if question.strengths or question.codes:
+        exact = [s for s in scored if all(x in compact(s.unit.text + " " + s.unit.context)
+                                          for x in question.strengths + question.codes)]
+        if not exact:
+            asked = " ".join(question.strengths + question.codes)
+            return _near_miss(question, scored, passages, _("%(subject)s %(asked)s에 대한 내용은 문서에 없습니다.")
+                              % {"subject": _subject(question), "asked": asked})
+        scored = exact
+    if required:
+        answering = [s for s in scored if s.attributes]
+        covered = set().union(*(s.attributes for s in answering)) if answering else set()
+        # Every asked attribute stated; of three or more, one may be a paraphrase the lexicon does not know.
+        if len(covered) < len(required) - (1 if len(required) >= 3 else 0):
+            labels = _attribute_label(question)
+            return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
+                              % {"subject": _subject(question), "labels": labels})
+        scored = answering
+    elif question.subjects:
+        answering = [s for s in scored if s.subject_share >= SUBJECT_COVERAGE_MIN
+                     and (s.subject_share >= 1.0 or s.dense >= OFF_TOPIC_DENSE_MIN or question.products)]
+        if not answering:
+            if question.products:
+                return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
+                                  % {"subject": _subject(question), "labels": " ".join(question.subjects)})
+            return Answer(answerable=False, reason="off_topic", question=question,
+                          message=_("볼 수 있는 문서에서 '%(subjects)s'에 대한 내용을 찾지 못했습니다. "
+                                    "추측으로 답하지 않겠습니다.") % {"subjects": " ".join(question.subjects)})
+        scored = answering
+    elif not question.products:
+        return Answer(answerable=False, reason="off_topic", question=question,
+                      message=_("질문에서 찾을 대상(제품명, 항목)을 알아보지 못했습니다. 제품명이나 궁금한 항목을 넣어 "
+                                "다시 질문해 주세요."))
+    if not scored:
+        return Answer(answerable=False, reason="off_topic", question=question,
+                      message=_("볼 수 있는 문서에서 이 질문에 답할 내용을 찾지 못했습니다."))
+
+    ranked = sorted(scored, key=lambda s: (-s.score, s.unit.rank, s.unit.position))
+    chosen = [ranked[0]]
+    covered = set(ranked[0].attributes)
+    for candidate in ranked[1:]:
+        if len(chosen) >= MAX_QUOTES:
+            break
+        adds = candidate.attributes - covered
+        if adds or candidate.score >= EXTRA_QUOTE_RATIO * ranked[0].score:
+            chosen.append(candidate)
+            covered |= candidate.attributes
+    chosen.sort(key=lambda s: (s.unit.rank, s.unit.position))
+    quotes, seen = [], set()
+    for item in chosen:
+        text = _render(item.unit, question, item.attributes, evidence)
+        if text not in seen:
+            seen.add(text)
+            quotes.append((text, item.unit.n))
+    confidence = round(min(1.0, ranked[0].score / 6.0), 3)
+    return Answer(answerable=True, reason="answered", question=question, quotes=quotes, confidence=confidence,
+                  considered=sorted({s.unit.n for s in scored}))
+
+
+def _adopt_local_products(question: Question, local: list[Product]) -> None:
+    """A subject that is a product the evidence names ("트윈스타" → "트윈스타정") is the asked product."""
+    for product in local:
+        named = [noun for phrase, nouns in question.phrases if phrase in product.forms for noun in nouns]
+        same = [p for p in question.products if set(p.forms) & set(product.forms)]
+        if named or same:
+            question.subjects = [s for s in question.subjects if s not in named]
+            question.products = [p for p in question.products if p not in same] + [product]
+
+
+def _attribute_label(question: Question) -> str:
+    names = [a.name for a in question.required_attributes]
+    if any(a.name == "용량" for a in question.attributes) and "용량" not in names and not any(
+            "용량" in n for n in names):
+        names[-1] = f"{names[-1]} 용량"
+    return ", ".join(names)
+
+
+def _subject(question: Question) -> str:
+    names = [p.name for p in question.products]
+    return ", ".join(names) if names else " ".join(question.subjects) or _("질문한 대상")
+
+
+def _near_miss(question: Question, scored: list[_Scored], passages: list[Passage], message: str) -> Answer:
+    numbers = sorted({s.unit.n for s in scored if s.about})
+    titles = []
+    for passage in passages:
+        if passage.n in numbers and passage.title and passage.title not in titles:
+            titles.append(passage.title)
+    return Answer(answerable=False, reason="attribute_not_found", question=question, message=message,
+                  related=titles[:3])

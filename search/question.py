@@ -1,0 +1,335 @@
+"""What a question asks: the products it names, the attributes it asks about, its numbers and its other subjects.
+
+`understand(text) -> Question`. Products come from the drug synonym dictionary and the sales product table
+(brand, ingredient, Korean and English spellings; "리피토정" is also "리피토"); a name that looks like a
+product (ends in 정/캡슐/주 …) but is in neither is kept as an unknown product, so the answer can say it was
+not found. Attributes come from the admin-editable lexicon (AnswerAttribute). Whatever nouns remain are the
+question's other subjects. Only the question goes through Kiwi; the dictionaries are cached.
+"""
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from documents.korean import kiwi
+
+CACHE_KEY = "search:answer-dictionaries:v1"
+VERSION_KEY = "search:answer-dictionaries:version"
+CACHE_SECONDS = 300
+PRODUCT_SUFFIXES = ("서방정", "장용정", "필름코팅정", "캡슐", "정", "주", "시럽", "흡입제", "패치", "연고", "크림", "현탁액")
+NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "XR", "NR")
+# Nouns that say nothing about what is asked.
+STOP_NOUNS = frozenset({
+    "것", "수", "등", "때", "중", "약", "내용", "관련", "정보", "무엇", "뭐", "어떤", "경우", "부분", "대해", "대한", "알려",
+    "설명", "질문", "답변", "자료", "문서", "좀", "거", "해당", "제품", "약물", "의약품", "사람", "환자", "분", "얼마", "몇",
+    "정도", "언제", "어디", "누구", "이유", "어느", "요즘", "지금", "오늘", "이번", "지난", "다음", "기준", "사항", "하루",
+    "정", "mg", "ml", "mcg",
+    "번", "개", "알", "가지", "건", "뭘", "게", "데", "나", "저", "우리", "회사", "일반", "최근", "전",
+    "후", "이상", "이하", "미만", "초과", "내", "안", "만", "씩", "쯤", "부터", "까지", "확인", "필요", "가능", "해",
+    "동안", "계속", "혹시", "먼저", "같이", "함께", "그냥", "보통", "정말", "선생", "선생님",
+})
+NUMBER = re.compile(r"\d+(?:[.,/]\d+)*\s*(?:mg/dl|mg|mcg|µg|ug|g|ml|l|iu|%|kg|원|세|시간|일|주|개월|년|정|회|mmhg)?",
+                    re.IGNORECASE)
+STRENGTH = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*\s*(?:mg|mcg|µg|ug|g|ml)\b", re.IGNORECASE)
+CODE = re.compile(r"(?<!\d)\d{9}(?!\d)|\b[A-Za-z]{2,}-\d+\b")
+GENERIC_ATTRIBUTES = frozenset({"용량", "절차"})
+COMPARISON = ("비교", "차이", "vs", "대비", "중 어느", "둘 중", "와 다른", "과 다른", "보다")
+
+
+@dataclass(frozen=True)
+class Product:
+    key: str  # the group it belongs to (one drug under all its names)
+    name: str  # the name to show: the Korean brand when there is one
+    forms: tuple[str, ...]  # case-folded spellings, longest first
+    brand_forms: tuple[str, ...]  # the forms that name this brand alone (not a shared ingredient)
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    question_terms: tuple[str, ...]
+    evidence_terms: tuple[str, ...]
+
+    @property
+    def required(self) -> bool:
+        return bool(self.evidence_terms)
+
+
+@dataclass
+class Question:
+    text: str
+    products: list[Product] = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
+    strengths: list[str] = field(default_factory=list)  # "40/5mg", compacted and case-folded
+    codes: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)  # remaining content nouns, case-folded
+    phrases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (written form, its subject nouns)
+    compares: bool = False
+
+    @property
+    def required_attributes(self) -> list[Attribute]:
+        """What the evidence must state: the specific attributes ("소아" of "소아 용량"), or the generic one alone."""
+        required = [a for a in self.attributes if a.required]
+        specific = [a for a in required if a.name not in GENERIC_ATTRIBUTES]
+        return specific or required
+
+    def describe(self) -> dict:
+        return {"products": [p.name for p in self.products], "unknown_products": [p.name for p in self.products
+                                                                                 if not p.known],
+                "attributes": [a.name for a in self.attributes], "strengths": self.strengths, "codes": self.codes,
+                "subjects": self.subjects, "compares": self.compares}
+
+
+def compact(text: str) -> str:
+    return "".join(text.casefold().split())
+
+
+def base_name(name: str) -> str:
+    """"리피토정" → "리피토", "입랜스캡슐" → "입랜스" (the form people say)."""
+    for suffix in PRODUCT_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def _forms(*names: str) -> set[str]:
+    """Spellings to look for; a combination ("암로디핀·아토르바스타틴") stays whole, or each of its parts would
+    name the combination product in every question about one of them."""
+    forms = set()
+    for name in names:
+        name = (name or "").strip().casefold()
+        if len(name) >= 2:
+            forms.add(name)
+            forms.add(base_name(name))
+    return {form for form in forms if len(form) >= 2}
+
+
+def _load_dictionaries() -> dict:
+    # sales and search models: below this module on the ladder, imported at call time so that importing the
+    # composer does not need the app registry.
+    from sales.models import Product as SalesProduct
+    from search.models import AnswerAttribute, DrugSynonym, SynonymKind
+
+    groups: dict[str, dict] = {}
+    for term, kind, group in DrugSynonym.objects.values_list("term", "kind", "group__name"):
+        entry = groups.setdefault(f"g:{group}", {"name": group, "forms": set(), "brand": set()})
+        entry["forms"] |= _forms(term)
+        if kind != SynonymKind.INGREDIENT and kind != SynonymKind.KOREAN:
+            entry["brand"] |= _forms(term)
+    entry_of_form = {form: key for key, entry in groups.items() for form in entry["brand"]}
+    for name, name_en, ingredient, ingredient_en in SalesProduct.objects.values_list(
+            "name", "name_en", "ingredient", "ingredient_en"):
+        brand = _forms(name, name_en)
+        key = next((entry_of_form[f] for f in brand if f in entry_of_form), None)
+        if key is None:
+            key = f"p:{base_name(name)}"
+            groups.setdefault(key, {"name": name, "forms": set(), "brand": set()})
+        groups[key]["forms"] |= brand | _forms(ingredient, ingredient_en)
+        groups[key]["brand"] |= brand
+        if key.startswith("g:") and len(name) > len(groups[key]["name"]) and base_name(name) == groups[key]["name"]:
+            groups[key]["name"] = name  # the product table's full name: "리피토정" rather than "리피토"
+    products = [
+        (key, entry["name"], tuple(sorted(entry["forms"], key=len, reverse=True)),
+         tuple(sorted(entry["brand"], key=len, reverse=True)))
+        for key, entry in groups.items()
+    ]
+    attributes = [
+        (name, tuple(t.casefold() for t in q if t.strip()), tuple(t.casefold() for t in e if t.strip()))
+        for name, q, e in AnswerAttribute.objects.filter(is_active=True).values_list(
+            "name", "question_terms", "evidence_terms")
+    ]
+    return {"products": products, "attributes": attributes}
+
+
+_built: tuple = (None, [], [])  # (version, products, attributes) of this process
+
+
+def dictionaries() -> tuple[list[Product], list[Attribute]]:
+    """The products and attributes, loaded once per CACHE_SECONDS for all processes (shared cache) and built
+    once per process for that version: this runs twice per answer, and unpickling them costs milliseconds."""
+    global _built
+    version = cache.get(VERSION_KEY)
+    if version is not None and version == _built[0]:
+        return _built[1], _built[2]
+    data = cache.get(CACHE_KEY) if version is not None else None
+    if data is None:
+        data = _load_dictionaries()
+        version = time.time_ns()
+        cache.set(CACHE_KEY, data, CACHE_SECONDS)
+        cache.set(VERSION_KEY, version, CACHE_SECONDS)
+    products = [Product(key=k, name=n, forms=f, brand_forms=b) for k, n, f, b in data["products"]]
+    attributes = [Attribute(name=n, question_terms=q, evidence_terms=e) for n, q, e in data["attributes"]]
+    _built = (version, products, attributes)
+    return products, attributes
+
+
+def invalidate_dictionaries() -> None:
+    cache.delete_many([CACHE_KEY, VERSION_KEY])
+
+
+def _noun_runs(text: str) -> list[tuple[str, int, int, list[str]]]:
+    """(surface, start, end, nouns) for each run of nouns written together."""
+    runs, current = [], []
+    for token in kiwi().tokenize(text):
+        if token.tag.startswith(NOUN_TAGS):
+            if current and current[-1].end != token.start:
+                runs.append(current)
+                current = []
+            current.append(token)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [(text[r[0].start:r[-1].end], r[0].start, r[-1].end, [t.form.casefold() for t in r]) for r in runs]
+
+
+def understand(text: str) -> Question:
+    products, attributes = dictionaries()
+    question = Question(text=text)
+    folded = text.casefold()
+    consumed: list[tuple[int, int]] = []
+
+    for product in products:
+        hit = next((form for form in product.forms if form in folded), None)
+        if hit is not None:
+            question.products.append(product)
+            start = folded.find(hit)
+            consumed.append((start, start + len(hit)))
+    # A product named by brand and ingredient is one product; a brand also found as part of a longer one
+    # ("카듀엣" inside nothing, "리피토" inside "리피토정") is the same group already.
+    question.products = _distinct(question.products)
+
+    spaced = folded
+    weak = []
+    for attribute in attributes:
+        asking = attribute.question_terms + tuple(t for t in attribute.evidence_terms
+                                                  if len(t) >= 3 and not t.startswith("re:"))
+        for term in asking:
+            if term.startswith("~"):
+                weak.append((attribute, term[1:]))
+                continue
+            span = _find(spaced, term)
+            if span is not None:
+                if attribute not in question.attributes:
+                    question.attributes.append(attribute)
+                consumed.append(span)
+    if not [a for a in question.attributes if a.name not in GENERIC_ATTRIBUTES]:
+        for attribute, term in weak:
+            span = _find(spaced, term)
+            if term and span is not None and attribute not in question.attributes:
+                question.attributes.append(attribute)
+                consumed.append(span)
+    question.attributes = _specific_first(question.attributes)
+
+    question.strengths = [compact(m.group()) for m in STRENGTH.finditer(text)]
+    question.codes = [m.group().casefold() for m in CODE.finditer(text)]
+    question.numbers = [compact(m.group()) for m in NUMBER.finditer(text) if any(c.isdigit() for c in m.group())]
+    for match in NUMBER.finditer(text):
+        consumed.append(match.span())
+    question.compares = any(word in folded for word in COMPARISON) or len(question.products) > 1 and (
+        "와 " in text or "과 " in text or "랑 " in text)
+
+    for surface, start, end, nouns in _noun_runs(text):
+        if any(s <= start and end <= e for s, e in consumed):
+            continue
+        inside = [(s, e) for s, e in consumed if start < e and s < end]
+        words = [n for n in nouns if n not in STOP_NOUNS and not n.isdigit()]
+        if not words:
+            continue
+        if not inside and _looks_like_product(surface, nouns):
+            name = surface.strip()
+            question.products.append(Product(key=f"unknown:{name}", name=name, forms=tuple(_forms(name)),
+                                             brand_forms=tuple(_forms(name)), known=False))
+            continue
+        remaining = folded[start:end]
+        for s, e in inside:
+            remaining = remaining.replace(folded[max(s, start):min(e, end)], " ")
+        kept = []
+        for noun in words:
+            if noun in remaining and noun not in question.subjects and (len(noun) >= 2 or noun.isascii()):
+                question.subjects.append(noun)
+                kept.append(noun)
+        if kept:
+            question.phrases.append((remaining.strip(), tuple(kept)))
+    return question
+
+
+def _find(text: str, term: str) -> tuple[int, int] | None:
+    """Where a lexicon term occurs in the question: a substring (spaces optional inside a phrase), or a
+    regular expression written "re:…"."""
+    if term.startswith("re:"):
+        try:
+            match = re.search(term[3:], text)
+        except re.error:
+            return None
+        return match.span() if match else None
+    position = text.find(term)
+    if position < 0 and " " in term:
+        position = compact(text).find(compact(term))
+        position = -1 if position < 0 else _uncompact_position(text, position)
+    return (position, position + len(term)) if position >= 0 else None
+
+
+def _uncompact_position(spaced: str, compact_position: int) -> int:
+    seen = 0
+    for index, char in enumerate(spaced):
+        if not char.isspace():
+            if seen == compact_position:
+                return index
+            seen += 1
+    return -1
+
+
+def _distinct(products: list[Product]) -> list[Product]:
+    seen, result = set(), []
+    for product in products:
+        if product.key not in seen:
+            seen.add(product.key)
+            result.append(product)
+    return result
+
+
+def _specific_first(attributes: list[Attribute]) -> list[Attribute]:
+    """"소아 용량": 소아 is what is asked, 용량 only its frame."""
+    return [a for a in attributes if a.name not in GENERIC_ATTRIBUTES] + [
+        a for a in attributes if a.name in GENERIC_ATTRIBUTES]
+
+
+LOCAL_PRODUCT = re.compile(r"([가-힣]{2,}(?:정|캡슐|서방정|시럽|흡입제|주))\s*\(|([가-힣]{3,}(?:정|캡슐))(?=[\s,.은는이가을를의와과에]|$)")
+
+
+def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
+    """Products the evidence itself names ("노바스타정(…)", "트윈스타정" in a price table) that no dictionary
+    knows: so that a sentence about them is recognised as another product's."""
+    found = {}
+    known_forms = {form for product in known for form in product.forms}
+    for text in texts:
+        for match in LOCAL_PRODUCT.finditer(text):
+            name = match.group(1) or match.group(2)
+            base = base_name(name).casefold()
+            if base in known_forms or name.casefold() in known_forms or base in STOP_NOUNS:
+                continue
+            found.setdefault(base, Product(key=f"local:{base}", name=name, forms=tuple(_forms(name)),
+                                           brand_forms=tuple(_forms(name)), known=False))
+    return list(found.values())
+
+
+def _looks_like_product(surface: str, nouns: list[str]) -> bool:
+    """A name we do not know that is written like a product: "노바스타정", "제니칼캡슐", "Zenapix"."""
+    word = surface.strip()
+    if len(word) < 3:
+        return False
+    if re.fullmatch(r"[A-Z][a-z]{3,}", word):
+        return True
+    suffix = next((s for s in PRODUCT_SUFFIXES if word.endswith(s) and len(s) >= 1), None)
+    if suffix in ("정", "캡슐", "서방정", "장용정", "시럽", "흡입제", "주") and len(word) - len(suffix) >= 2:
+        stem = word[: -len(suffix)]
+        # "일정", "결정", "조정", "인정", "규정", "가정" … are words, not products: at least three syllables of stem
+        # or a stem Kiwi did not know as one common noun.
+        return len(stem) >= 3 or (len(nouns) > 1 and nouns[-1] in ("정", "캡슐"))
+    return False
