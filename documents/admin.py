@@ -3,12 +3,15 @@ from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from config.exceptions import DomainError
+from config.formatting import local_time
 from documents import services
 from documents.models import ApprovalState, Document, DocumentChunk, ProcessingStatus
 from documents.pipeline import STAGE_LABELS
-from documents.relations import relation_fields
+from documents.relations import related_queryset, relation_fields
 
 
 class DocumentUploadForm(forms.ModelForm):
@@ -52,7 +55,12 @@ class DocumentChunkInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
     classes = ["collapse"]
-    verbose_name_plural = _("조각(읽기 전용)")
+    verbose_name_plural = _("조각(읽기 전용, 앞의 30개)")
+    SHOWN = 30  # a long manual has thousands of passages; the page shows the first ones
+
+    def first_chunks(self, document):
+        first = DocumentChunk.objects.filter(document=document).order_by("ordinal").values("pk")[:self.SHOWN]
+        return DocumentChunk.objects.filter(pk__in=first).order_by("ordinal")
 
 
 @admin.register(Document)
@@ -90,11 +98,24 @@ class DocumentAdmin(admin.ModelAdmin):
                                       "uploaded_by", "created_at", "updated_at"]}),
         ]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, DocumentChunkInline) and obj is not None:
+            kwargs["queryset"] = inline.first_chunks(obj)
+        return kwargs
+
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
-    def get_raw_id_fields(self, request):
+    def get_autocomplete_fields(self, request):
+        # Sales records and interactions run to millions: a search box instead of one <option> per row.
         return relation_fields()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """What a posted form accepts is limited to the objects the user may link (visible_to)."""
+        if db_field.name in relation_fields():
+            kwargs["queryset"] = related_queryset(db_field.name, request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         """Staff who are not superusers see (and act on) only what visible_to() allows them."""
@@ -115,7 +136,7 @@ class DocumentAdmin(admin.ModelAdmin):
         if document.stage_started_at is None:
             return label
         return _("%(stage)s (%(since)s부터)") % {"stage": label,
-                                                "since": document.stage_started_at.strftime("%m-%d %H:%M:%S")}
+                                                "since": local_time(document.stage_started_at, fmt="%m-%d %H:%M:%S")}
 
     @admin.display(description=_("크기"), ordering="size")
     def size_display(self, document):
@@ -123,9 +144,11 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("단계 기록"))
     def timeline(self, document):
-        rows = [(STAGE_LABELS.get(stage, stage), entry.get("started", ""), entry.get("finished", ""),
-                 entry.get("seconds", ""), entry.get("error", ""))
-                for stage, entry in (document.stage_timeline or {}).items()]
+        """Stages in the order they happened (JSON keeps storage order), times in Asia/Seoul."""
+        entries = sorted((document.stage_timeline or {}).items(), key=lambda item: item[1].get("started") or "")
+        rows = [(STAGE_LABELS.get(stage, stage), local_time(entry.get("started")), local_time(entry.get("finished")),
+                 entry.get("seconds", "-"), entry.get("error", ""))
+                for stage, entry in entries]
         if not rows:
             return "-"
         header = format_html("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -179,3 +202,33 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.action(description=_("선택한 문서 만료 처리"), permissions=["change"])
     def expire_documents(self, request, queryset):
         self._set_approval(request, queryset, ApprovalState.EXPIRED, _("%d건을 만료 처리했습니다."))
+
+
+TASK_LABELS = {
+    "documents.tasks.process_document": _("문서 처리"),
+    "documents.tasks.watchdog": _("멈춘 문서 점검"),
+    "search.tasks.opensearch_sync_document": _("OpenSearch 색인 반영"),
+    "search.tasks.opensearch_delete_document": _("OpenSearch 색인 삭제"),
+}
+
+# The task queue holds the document pipeline's jobs; django-tasks-db's own admin has English headings.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = ["task_label", "status", "enqueued_at", "started_at", "finished_at", "queue_name", "priority"]
+    search_fields = ["task_path", "id"]
+    show_full_result_count = False
+
+    @admin.display(description=_("작업"), ordering="task_path")
+    def task_label(self, result):
+        return TASK_LABELS.get(result.task_path, result.task_path)
+
+    @admin.display(description=_("오류 추적"))
+    def formatted_traceback(self, result):
+        return super().formatted_traceback(result)
+
+    @admin.display(description=_("실행 예정 시각"))
+    def display_run_after(self, result):
+        return super().display_run_after(result)

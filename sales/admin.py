@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
+from config.formatting import won
+
 from sales import resources, selectors, services
 from sales.models import (
     Assignment,
@@ -16,6 +18,22 @@ from sales.models import (
     Product,
     SalesRecord,
 )
+
+
+# Amount columns read as `1,234,567원` (the model fields keep their decimals).
+@admin.display(description=_("단가"), ordering="unit_price")
+def unit_price_won(obj):
+    return won(obj.unit_price)
+
+
+@admin.display(description=_("금액"), ordering="amount")
+def amount_won(obj):
+    return won(obj.amount)
+
+
+@admin.display(description=_("매출액"), ordering="total_amount")
+def total_amount_won(obj):
+    return won(obj.total_amount)
 
 
 class ScopedChoicesMixin:
@@ -159,7 +177,7 @@ class ContactAdmin(VisibleToMixin, admin.ModelAdmin):
 class ProductAdmin(ImportExportVisibleAdmin):
     resource_classes = [resources.ProductResource]
     list_display = ["code", "name", "name_en", "ingredient", "strength", "dosage_form", "therapeutic_area",
-                    "unit_price", "edi_code", "is_active"]
+                    unit_price_won, "edi_code", "is_active"]
     list_filter = ["therapeutic_area", "dosage_form", "is_active"]
     search_fields = ["code", "name", "name_en", "ingredient", "ingredient_en", "edi_code"]
     date_hierarchy = "launch_date"
@@ -188,7 +206,7 @@ class InteractionAdmin(VisibleToMixin, admin.ModelAdmin):
 @admin.register(SalesRecord)
 class SalesRecordAdmin(ImportExportVisibleAdmin):
     resource_classes = [resources.SalesRecordResource]
-    list_display = ["sale_date", "customer", "product", "employee", "quantity", "unit_price", "amount"]
+    list_display = ["sale_date", "customer", "product", "employee", "quantity", unit_price_won, amount_won]
     list_filter = ["employee__department", "product__therapeutic_area", "customer__customer_type",
                    "customer__region"]
     list_select_related = ["customer", "product", "employee"]
@@ -230,7 +248,7 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
 
 @admin.register(CustomerMonthlyPerformance)
 class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
-    list_display = ["month", "customer", "total_amount", "total_quantity", "sales_count", "interaction_count"]
+    list_display = ["month", "customer", total_amount_won, "total_quantity", "sales_count", "interaction_count"]
     list_filter = ["customer__customer_type", "customer__region"]
     list_select_related = ["customer"]
     search_fields = ["customer__name", "customer__code"]
@@ -253,3 +271,4 @@ class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
     def refresh(self, request, queryset):
         seconds = services.performance_refresh()
         self.message_user(request, _("월별 실적을 새로 고쳤습니다 (%.1f초).") % seconds, messages.SUCCESS)
+

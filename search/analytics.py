@@ -68,7 +68,11 @@ def top_queries(days: int = 30, limit: int = 10) -> list[dict]:
                 .annotate(n=Count("id")).order_by("-n", "q")[:limit])
 
 
+WORST_RATING = 2  # "worst rated" = an average rating of 2 or less out of 5
+
+
 def worst_rated(days: int = 30, limit: int = 10) -> list[dict]:
     since = timezone.now() - timedelta(days=days)
     return list(UserFeedback.objects.filter(created_at__gte=since).annotate(q=Lower("query__text")).values("q")
-                .annotate(avg=Avg("rating"), n=Count("id")).order_by("avg", "-n", "q")[:limit])
+                .annotate(avg=Avg("rating"), n=Count("id")).filter(avg__lte=WORST_RATING)
+                .order_by("avg", "-n", "q")[:limit])

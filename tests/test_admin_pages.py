@@ -1,0 +1,71 @@
+"""Every admin page and browsable API list stays small and does a bounded number of queries with large
+sales tables (20k sales records, 5k interactions here; bench/admin_pages.py measures 1M / 100k)."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+MAX_BYTES = 300_000
+MAX_QUERIES = 30
+
+
+def admin_pages(superuser, kind):
+    class Request:
+        user = superuser
+
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        if kind == "changelist":
+            yield opts.label, reverse(f"{prefix}_changelist")
+        elif kind == "add" and model_admin.has_add_permission(Request):
+            yield opts.label, reverse(f"{prefix}_add")
+        elif kind == "change":
+            first = model_admin.get_queryset(Request).order_by("pk").values_list("pk", flat=True).first()
+            if first is not None:
+                yield opts.label, reverse(f"{prefix}_change", args=[first])
+
+
+def oversized(client, pages, **headers):
+    problems, seen = [], 0
+    for label, url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, **headers)
+        seen += 1
+        if response.status_code != 200 or len(response.content) > MAX_BYTES or len(queries) > MAX_QUERIES:
+            problems.append(f"{label} {url}: {response.status_code}, {len(response.content):,} bytes, "
+                            f"{len(queries)} queries")
+    return seen, problems
+
+
+@pytest.fixture
+def admin_client_large(client, large_workspace):
+    client.force_login(large_workspace)
+    client.get(reverse("admin:index"))  # session and content types cached, as for a person browsing
+    client.superuser = large_workspace
+    return client
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["changelist", "add", "change"])
+def test_every_admin_page_stays_small_with_large_sales_tables(admin_client_large, kind):
+    seen, problems = oversized(admin_client_large, admin_pages(admin_client_large.superuser, kind))
+
+    assert seen >= 10
+    assert problems == []
+
+
+@pytest.mark.slow
+def test_browsable_api_lists_render_without_giant_selects(admin_client_large):
+    pages = [(url, url) for url in ["/api/documents/", "/api/sales/sales-records/", "/api/sales/interactions/",
+                                    "/api/sales/customers/", "/api/sales/assignments/", "/api/chat/sessions/"]]
+
+    seen, problems = oversized(admin_client_large, pages, HTTP_ACCEPT="text/html")
+
+    assert seen == len(pages)
+    assert problems == []
+    page = admin_client_large.get("/api/documents/", HTTP_ACCEPT="text/html").content.decode()
+    assert "리피토 제품 설명서" in page
+    assert page.count("<option") < 10  # the raw form's media types only, not one per sales record
