@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "config.apps.TaskQueueConfig",
     "import_export",
+    "core",
     "accounts",
     "sales",
     "documents",
