@@ -83,3 +83,44 @@ def large_workspace(db):
     UserFeedbackFactory(query=query, user=rep, rating=2)
     make_synonyms("리피토", "아토르바스타틴")
     return superuser
+
+
+def in_persona(user, group_name: str):
+    """Make `user` staff in one of the persona groups created by accounts/migrations/0002_staff_personas."""
+    from django.contrib.auth.models import Group
+
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def personas(db):
+    """The staff personas and two reps, with one customer (and its sales) in CARDIO and one in ONCO."""
+    from types import SimpleNamespace
+
+    from accounts.tests.factories import UserFactory
+
+    cardio = DepartmentFactory(code="CARDIO", name="순환기사업부")
+    onco = DepartmentFactory(code="ONCO", name="항암사업부")
+    salesops = DepartmentFactory(code="SALESOPS", name="영업지원팀")
+    marketing = DepartmentFactory(code="MARKETING", name="마케팅팀")
+    rep, rep_employee = rep_user(department=cardio, name="김영업")
+    onco_rep, onco_employee = rep_user(department=onco, name="이항암")
+    manager, _employee = rep_user(department=cardio, access_level=AccessLevel.L3, name="박본부장")
+    in_persona(manager, "영업 관리자")
+    librarian = in_persona(UserFactory(department=salesops, access_level=AccessLevel.L3, name="이사서"), "문서 관리자")
+    pm = in_persona(UserFactory(department=marketing, access_level=AccessLevel.L2, name="박제품"), "제품 담당")
+    product = ProductFactory(name="리피토정")
+    cardio_customer = CustomerFactory(name="한빛대학교병원")
+    onco_customer = CustomerFactory(name="항암전문병원")
+    AssignmentFactory(employee=rep_employee, customer=cardio_customer)
+    AssignmentFactory(employee=onco_employee, customer=onco_customer)
+    cardio_sale = SalesRecordFactory(employee=rep_employee, customer=cardio_customer, product=product,
+                                     quantity=3, unit_price=411_522)
+    SalesRecordFactory(employee=onco_employee, customer=onco_customer, product=product)
+    InteractionFactory(employee=rep_employee, customer=cardio_customer, summary="한빛 정기 방문")
+    return SimpleNamespace(cardio=cardio, onco=onco, rep=rep, onco_rep=onco_rep, manager=manager,
+                           librarian=librarian, pm=pm, product=product, cardio_customer=cardio_customer,
+                           onco_customer=onco_customer, cardio_sale=cardio_sale)
