@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -226,6 +226,31 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
 
     def save_model(self, request, obj, form, change):
         services.sales_record_save(record=obj)
+
+    change_list_template = "admin/sales/salesrecord/change_list.html"  # import-export wraps it
+
+    def changelist_view(self, request, extra_context=None):
+        """The date drill-down's years and months from MIN/MAX on the sale_date index: Django's own asks for
+        DISTINCT years (months) over every matching sales record, a scan of ~0.3 s per million rows."""
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if not context or "cl" not in context or "sale_date__month" in request.GET:
+            return response
+        cl, year = context["cl"], request.GET.get("sale_date__year")
+        span = cl.queryset.aggregate(first=Min("sale_date"), last=Max("sale_date"))
+        if span["first"] is None:
+            context["sale_dates"] = {"choices": [], "back": None}
+        elif year is None:
+            context["sale_dates"] = {"back": None, "choices": [
+                {"title": str(y), "link": cl.get_query_string({"sale_date__year": y})}
+                for y in range(span["first"].year, span["last"].year + 1)]}
+        else:
+            context["sale_dates"] = {
+                "back": {"link": cl.get_query_string(remove=["sale_date__year"]), "title": _("전체 기간")},
+                "choices": [{"title": f"{year}년 {m}월",
+                             "link": cl.get_query_string({"sale_date__year": year, "sale_date__month": m})}
+                            for m in range(span["first"].month, span["last"].month + 1)]}
+        return response
 
     SEARCH_MATCH_LIMIT = 1000
 

@@ -69,3 +69,18 @@ def test_browsable_api_lists_render_without_giant_selects(admin_client_large):
     page = admin_client_large.get("/api/documents/", HTTP_ACCEPT="text/html").content.decode()
     assert "리피토 제품 설명서" in page
     assert page.count("<option") < 10  # the raw form's media types only, not one per sales record
+
+
+def test_sales_record_date_drilldown_offers_years_then_months_without_scanning_every_row(client, personas):
+    from accounts.tests.factories import SuperUserFactory
+
+    client.force_login(SuperUserFactory())
+    year = personas.cardio_sale.sale_date.year
+    with CaptureQueriesContext(connection) as queries:
+        years = client.get(reverse("admin:sales_salesrecord_changelist")).content.decode()
+    months = client.get(reverse("admin:sales_salesrecord_changelist"), {"sale_date__year": year}).content.decode()
+
+    assert f'?sale_date__year={year}">{year}</a>' in years
+    assert not any("DISTINCT DATE_TRUNC" in query["sql"] for query in queries.captured_queries)
+    month = personas.cardio_sale.sale_date.month
+    assert f"{year}년 {month}월" in months and "전체 기간" in months
