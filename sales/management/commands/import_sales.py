@@ -47,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
         self.stdout.write(self.style.SUCCESS(
-            f"{kind}: {result.rows} rows imported ({result.created} new, {result.updated} updated)"))
+            f"{kind}: {result.rows}행 가져옴 (새로 {result.created}건, 갱신 {result.updated}건)"))
         if not no_refresh:
             seconds = performance_refresh()
-            self.stdout.write(f"customer_monthly_performance_mv refreshed in {seconds:.2f}s")
+            self.stdout.write(f"월별 실적(customer_monthly_performance_mv)을 새로 고쳤습니다 ({seconds:.2f}초)")
