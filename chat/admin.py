@@ -63,7 +63,7 @@ class ChatSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "owner__email", "owner__name"]
     date_hierarchy = "created_at"
     list_display_links = ["title_display"]
-    fields = ["id", "owner", "title", "is_archived", "created_at", "updated_at", "conversation"]
+    fields = ["session_id", "owner", "title", "is_archived", "created_at", "updated_at", "conversation"]
     readonly_fields = fields
     SHOWN_MESSAGES = 200
 
@@ -73,6 +73,10 @@ class ChatSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("부서"), ordering="owner__department__name")
     def owner_department(self, obj):
         return obj.owner.department
+
+    @admin.display(description=_("대화 ID"))
+    def session_id(self, obj):
+        return obj.pk
 
     @admin.display(description=_("제목"), ordering="title")
     def title_display(self, obj):

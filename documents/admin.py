@@ -91,7 +91,7 @@ class ReturnForm(forms.Form):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentUploadForm
-    list_display = ["title", "document_type", "status_badge", "stage_since", "access_level", "department",
+    list_display = ["title_display", "document_type", "status_badge", "stage_since", "access_level", "department",
                     "approval_badge", "validity", "size_display", "version", "uploaded_by", "created_at"]
     list_filter = [ReviewQueueFilter, "approval_state", "status", "document_type", "access_level", "department",
                    "created_at"]
@@ -166,6 +166,11 @@ class DocumentAdmin(admin.ModelAdmin):
             return label
         return _("%(stage)s (%(since)s부터)") % {"stage": label,
                                                 "since": local_time(document.stage_started_at, fmt="%m-%d %H:%M:%S")}
+
+    @admin.display(description=_("제목"), ordering="title")
+    def title_display(self, document):
+        # With a dozen columns a narrow title column wraps one syllable per line.
+        return format_html('<span style="display:inline-block;min-width:14em">{}</span>', document.title)
 
     @admin.display(description=_("승인 상태"), ordering="approval_state")
     def approval_badge(self, document):

@@ -8,7 +8,8 @@ WIDTH, HEIGHT, LEFT, PAD, TOP = 720, 200, 56, 24, 40
 
 
 def _number(value: float, unit: str) -> str:
-    return f"{value:,.0f}{unit}" if unit != "%" else f"{value:,.1f}{unit}"
+    whole = unit != "%" and (value >= 10 or float(value).is_integer())
+    return f"{value:,.0f}{unit}" if whole else f"{value:,.1f}{unit}"
 
 
 def bar_chart(labels: list[str], values: list[float], *, title: str, unit: str = "", color: str = "#417690"):

@@ -7,6 +7,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from accounts.tests.factories import TEST_PASSWORD
+from chat.services import exchange_store, session_create
 from documents.models import ApprovalState, Document
 from documents.tests.factories import DocumentFactory
 
@@ -19,7 +20,8 @@ ALLOWED = {"API", "PDF", "DOCX", "HWP", "HWPX", "TXT", "HTML", "Markdown", "CSV"
 UI_TEXT = """() => Array.from(document.querySelectorAll(
   '#site-name, #user-tools, #nav-sidebar th, #nav-sidebar caption, #content h1, #content h2, .breadcrumbs, '
   + '#result_list thead th, label, .submit-row input, .submit-row a, .object-tools a, #changelist-filter h2, '
-  + '#changelist-filter h3, .actions, .paginator, #toolbar, .help, .errornote, .messagelist'))
+  + '#changelist-filter h3, #changelist-filter summary, .actions, .paginator, #toolbar, .help, .errornote, '
+  + '.messagelist'))
   .map(e => (e.innerText || e.value || '').trim()).filter(Boolean)"""
 
 
@@ -62,6 +64,9 @@ def admin_links(page) -> list[str]:
 @pytest.mark.parametrize("persona", ["librarian", "manager", "pm"])
 def test_each_persona_opens_every_admin_page_it_has(page, personas, persona):
     DocumentFactory(title="리피토 제품 설명서", uploaded_by=personas.pm)
+    session = session_create(owner=personas.rep, title="리피토 용량 문의")
+    exchange_store(session=session, question="리피토 용량은?", search_query="리피토 용량", answer="10mg입니다.",
+                   sources=[], request_id="req-1", provider="extractive", model="", latency_ms=40)
     login(page, getattr(personas, persona))
     assert open_and_check(page, "/admin/") == []
 
