@@ -91,8 +91,9 @@ class ReturnForm(forms.Form):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentUploadForm
-    list_display = ["title_display", "document_type", "status_badge", "stage_since", "access_level", "department",
-                    "approval_badge", "validity", "size_display", "version", "uploaded_by", "created_at"]
+    # Review first (what the queue is for), then processing; size and file details are on the document page.
+    list_display = ["title_display", "approval_badge", "validity", "version", "uploaded_by", "status_badge",
+                    "stage_since", "document_type", "access_level", "department", "created_at"]
     list_filter = [ReviewQueueFilter, "approval_state", "status", "document_type", "access_level", "department",
                    "created_at"]
     list_select_related = ["department", "uploaded_by"]
@@ -176,7 +177,8 @@ class DocumentAdmin(admin.ModelAdmin):
     def approval_badge(self, document):
         colours = {ApprovalState.APPROVED: "#2e7d32", ApprovalState.PENDING: "#ef6c00",
                    ApprovalState.RETURNED: "#c62828", ApprovalState.EXPIRED: "#757575", ApprovalState.DRAFT: "#546e7a"}
-        return format_html('<strong style="color:{}">{}</strong>', colours.get(document.approval_state, "inherit"),
+        return format_html('<strong style="color:{};white-space:nowrap">{}</strong>',
+                           colours.get(document.approval_state, "inherit"),
                            document.get_approval_state_display())
 
     @admin.display(description=_("유효 기한"), ordering="valid_until")
