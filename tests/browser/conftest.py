@@ -1,22 +1,17 @@
 """Headless Chromium (Debian's package; `playwright install` cannot download browsers here) against
 pytest-django's live server. A failing test leaves a screenshot of its page in .test-artifacts/."""
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests themselves are
-# ordinary synchronous calls between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / ".test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(django_db_setup):
     from django.db import connections
     from playwright.sync_api import sync_playwright
@@ -24,7 +19,11 @@ def browser(django_db_setup):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (bin/test does it when run as root)")
     serialized = getattr(connections["default"], "_test_serialized_contents", None)
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests themselves are
+        # ordinary synchronous calls between browser steps. Only while this module's browser runs
+        # (`manage.py check --deploy` in other tests refuses the variable).
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         # Playwright's event loop gives this thread a new context, hence new Django connection objects:
         # hand them the database snapshot that serialized_rollback restores between tests.
         if serialized is not None:
