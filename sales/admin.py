@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Max, Min, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -34,6 +37,26 @@ def amount_won(obj):
 @admin.display(description=_("매출액"), ordering="total_amount")
 def total_amount_won(obj):
     return won(obj.total_amount)
+
+
+class EstimatedCountPaginator(Paginator):
+    """The unfiltered list of a table with millions of rows pages by the planner's row estimate
+    (pg_class.reltuples, kept by ANALYZE/autovacuum): count(*) would read every row on each page view.
+    Any filter, search or visible_to scope gets the exact count."""
+
+    ESTIMATE_ABOVE = 100_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                               [queryset.model._meta.db_table])
+                row = cursor.fetchone()
+            if row and row[0] > self.ESTIMATE_ABOVE:
+                return row[0]
+        return super().count
 
 
 class ScopedChoicesMixin:
@@ -200,6 +223,7 @@ class InteractionAdmin(VisibleToMixin, admin.ModelAdmin):
     list_select_related = ["employee", "customer", "contact"]
     search_fields = ["customer__name", "customer__code", "employee__name", "summary"]
     autocomplete_fields = ["employee", "customer", "contact", "products"]
+    paginator = EstimatedCountPaginator
     date_hierarchy = "occurred_at"
 
 
@@ -214,6 +238,7 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
     autocomplete_fields = ["employee", "customer", "product"]
     date_hierarchy = "sale_date"
     list_per_page = 50
+    paginator = EstimatedCountPaginator
     fields = ["sale_date", "employee", "customer", "product", "quantity", "unit_price", "amount"]
     readonly_fields = ["amount"]
 

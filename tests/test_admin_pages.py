@@ -84,3 +84,27 @@ def test_sales_record_date_drilldown_offers_years_then_months_without_scanning_e
     assert not any("DISTINCT DATE_TRUNC" in query["sql"] for query in queries.captured_queries)
     month = personas.cardio_sale.sale_date.month
     assert f"{year}년 {month}월" in months and "전체 기간" in months
+
+
+@pytest.mark.slow
+def test_unfiltered_sales_record_list_pages_by_the_row_estimate_and_filtered_lists_count_exactly(
+        admin_client_large, monkeypatch):
+    from sales.admin import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 1_000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sales_salesrecord")
+    url = reverse("admin:sales_salesrecord_changelist")
+
+    with CaptureQueriesContext(connection) as unfiltered:
+        listing = admin_client_large.get(url)
+    with CaptureQueriesContext(connection) as filtered:
+        narrowed = admin_client_large.get(url, {"quantity": "3"})
+
+    def counts(queries):
+        return [q["sql"] for q in queries.captured_queries if 'COUNT(*) AS "__count" FROM "sales_salesrecord"' in q["sql"]]
+
+    assert listing.status_code == 200 and listing.context["cl"].result_count > 19_000
+    assert counts(unfiltered) == []
+    assert len(listing.context["cl"].result_list) == 50
+    assert narrowed.status_code == 200 and counts(filtered) != []
