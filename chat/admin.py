@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +62,7 @@ class ChatSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "owner__email", "owner__name"]
     date_hierarchy = "created_at"
     list_display_links = ["title_display"]
-    fields = ["session_id", "owner", "title", "is_archived", "created_at", "updated_at", "conversation"]
+    fields = ["session_id", "owner", "title", "is_archived", "created_at", "updated_at"]
     readonly_fields = fields
     SHOWN_MESSAGES = 200
 
@@ -83,16 +82,24 @@ class ChatSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         # A narrow column otherwise wraps a Korean title one syllable per line.
         return format_html('<span style="display:inline-block;min-width:14em">{}</span>', obj.title or "-")
 
-    @admin.display(description=_("대화 내용"))
-    def conversation(self, obj):
-        """Messages in order as a conversation; sources as links to the document or the CRM record."""
-        latest = obj.messages.order_by("-created_at", "-id").values("pk")[:self.SHOWN_MESSAGES]
-        messages = list(ChatMessage.objects.filter(pk__in=latest).order_by("created_at", "id"))
-        return render_to_string("admin/chat/conversation.html", {
-            "messages": [{"message": m, "sources": [source_link(s) for s in m.sources or []]} for m in messages],
-            "truncated": getattr(obj, "message_total", 0) > len(messages),
-            "shown": self.SHOWN_MESSAGES,
-        })
+    def conversation_messages(self, request, session):
+        """The latest messages in order; every message shown to a person goes through here (one place for
+        request-dependent rules such as hiding sources the viewer may not see)."""
+        latest = session.messages.order_by("-created_at", "-id").values("pk")[:self.SHOWN_MESSAGES]
+        return list(ChatMessage.objects.filter(pk__in=latest).order_by("created_at", "id"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The conversation under the session's fields: messages as chat bubbles, sources as links to the
+        document page or the CRM record (templates/admin/chat/chatsession/change_form.html)."""
+        session = self.get_object(request, object_id)
+        if session is not None:
+            messages = self.conversation_messages(request, session)
+            extra_context = {**(extra_context or {}), "conversation": {
+                "messages": [{"message": m, "sources": [source_link(s) for s in m.sources or []]} for m in messages],
+                "truncated": getattr(session, "message_total", 0) > len(messages),
+                "shown": self.SHOWN_MESSAGES,
+            }}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("메시지 수"), ordering="message_total")
     def message_count(self, obj):
