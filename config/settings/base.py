@@ -177,7 +177,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"register": "20/hour"},
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Pharma Knowledge & Chat API",
+    "TITLE": "제약 영업 지식·챗봇 플랫폼 API",
     "DESCRIPTION": "제약 영업 조직을 위한 문서 검색·챗봇 플랫폼 API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
