@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from django.contrib.auth.models import Group
+
 from accounts.models import AccessLevel, ApprovalStatus, Department, User
 
 DEPARTMENTS = [
@@ -17,6 +19,12 @@ DEPARTMENTS = [
     ("SALESOPS", "영업지원팀"),
 ]
 ADMIN_EMAIL = "admin@demo.pharma.kr"
+# Demo logins that work in the admin as one of the staff personas (groups from accounts/migrations/0002).
+PERSONA_GROUPS = {
+    "librarian@demo.pharma.kr": "문서 관리자",
+    "manager@demo.pharma.kr": "영업 관리자",
+    "pm@demo.pharma.kr": "제품 담당",
+}
 
 
 def demo_password() -> str:
@@ -35,12 +43,18 @@ def demo_password() -> str:
 
 def demo_user(*, email: str, name: str, department: Department | None, access_level: int,
               is_staff: bool = False) -> User:
-    """Get or create an approved demo user (idempotent)."""
+    """Get or create an approved demo user (idempotent); persona logins are staff in their group."""
+    persona = PERSONA_GROUPS.get(email.lower())
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=demo_password(), name=name, department=department,
-                                        access_level=access_level, is_staff=is_staff,
+                                        access_level=access_level, is_staff=is_staff or persona is not None,
                                         approval_status=ApprovalStatus.APPROVED)
+    if persona is not None:
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        user.groups.add(Group.objects.get(name=persona))
     return user
 
 
@@ -52,5 +66,5 @@ def seed(*, stdout) -> dict:
         admin = User.objects.create_superuser(email=ADMIN_EMAIL, password=demo_password(), name="데모 관리자",
                                               access_level=AccessLevel.L3,
                                               department=Department.objects.get(code="SALESOPS"))
-    stdout.write(f"accounts: {len(DEPARTMENTS)} departments, administrator {ADMIN_EMAIL}")
-    return {"logins": [(ADMIN_EMAIL, "superuser")]}
+    stdout.write(f"계정: 부서 {len(DEPARTMENTS)}개, 관리자 {ADMIN_EMAIL}")
+    return {"logins": [(ADMIN_EMAIL, "최고 관리자")]}

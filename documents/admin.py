@@ -1,15 +1,21 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from config.exceptions import DomainError
+from config.formatting import local_time
 from core.capabilities import can_approve_documents
 from documents import services
 from documents.models import ApprovalState, Document, DocumentChunk, ProcessingStatus
 from documents.pipeline import STAGE_LABELS
-from documents.relations import relation_fields
+from documents.relations import related_queryset, relation_fields
 
 
 class DocumentUploadForm(forms.ModelForm):
@@ -53,22 +59,51 @@ class DocumentChunkInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
     classes = ["collapse"]
-    verbose_name_plural = _("조각(읽기 전용)")
+    verbose_name_plural = _("조각(읽기 전용, 앞의 30개)")
+    SHOWN = 30  # a long manual has thousands of passages; the page shows the first ones
+
+    def first_chunks(self, document):
+        first = DocumentChunk.objects.filter(document=document).order_by("ordinal").values("pk")[:self.SHOWN]
+        return DocumentChunk.objects.filter(pk__in=first).order_by("ordinal")
+
+
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The librarian's work list: what waits for review, what went back to its uploader, what ran out."""
+
+    title = _("검토")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("검토 대기")), ("returned", _("반려됨")), ("past_valid_until", _("유효 기한 지남"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("pending", "returned"):
+            return queryset.filter(approval_state=self.value())
+        if self.value() == "past_valid_until":
+            return queryset.filter(valid_until__lte=timezone.now())
+        return queryset
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("검토 의견 (무엇을 고쳐야 하는지)"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentUploadForm
-    list_display = ["title", "document_type", "status_badge", "stage_since", "access_level", "department",
-                    "approval_state", "size_display", "version", "created_at"]
-    list_filter = ["status", "document_type", "access_level", "department", "approval_state", "created_at"]
+    # Review first (what the queue is for), then processing; size and file details are on the document page.
+    list_display = ["title_display", "approval_badge", "validity", "version", "uploaded_by", "status_badge",
+                    "stage_since", "document_type", "access_level", "department", "created_at"]
+    list_filter = [ReviewQueueFilter, "approval_state", "status", "document_type", "access_level", "department",
+                   "created_at"]
     list_select_related = ["department", "uploaded_by"]
     search_fields = ["title", "source", "checksum"]
     date_hierarchy = "created_at"
     inlines = [DocumentChunkInline]
-    actions = ["reprocess_documents", "approve_documents", "expire_documents"]
+    actions = ["reprocess_documents", "approve_documents", "return_documents", "expire_documents"]
     readonly_fields = ["document_type", "source", "checksum", "size_display", "mime_type", "version", "status",
-                       "stage_since", "timeline", "error", "attempts", "uploaded_by", "created_at", "updated_at"]
+                       "stage_since", "timeline", "error", "attempts", "uploaded_by", "created_at", "updated_at",
+                       "approval_badge", "validity", "reviewed_by", "reviewed_at", "review_comment"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -85,17 +120,32 @@ class DocumentAdmin(admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": editable})]
         return [
+            (_("검토와 유효 기한"), {"fields": ["approval_badge", "validity", "version", "reviewed_by", "reviewed_at",
+                                          "review_comment"]}),
             (None, {"fields": editable}),
             (_("처리 상태"), {"fields": ["status", "stage_since", "error", "timeline", "attempts"]}),
             (_("파일 정보"), {"fields": ["document_type", "source", "size_display", "mime_type", "checksum", "version",
                                       "uploaded_by", "created_at", "updated_at"]}),
         ]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, DocumentChunkInline) and obj is not None:
+            kwargs["queryset"] = inline.first_chunks(obj)
+        return kwargs
+
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
-    def get_raw_id_fields(self, request):
+    def get_autocomplete_fields(self, request):
+        # Sales records and interactions run to millions: a search box instead of one <option> per row.
         return relation_fields()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """What a posted form accepts is limited to the objects the user may link (visible_to)."""
+        if db_field.name in relation_fields():
+            kwargs["queryset"] = related_queryset(db_field.name, request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         """Staff who are not superusers see (and act on) only what visible_to() allows them."""
@@ -116,7 +166,30 @@ class DocumentAdmin(admin.ModelAdmin):
         if document.stage_started_at is None:
             return label
         return _("%(stage)s (%(since)s부터)") % {"stage": label,
-                                                "since": document.stage_started_at.strftime("%m-%d %H:%M:%S")}
+                                                "since": local_time(document.stage_started_at, fmt="%m-%d %H:%M:%S")}
+
+    @admin.display(description=_("제목"), ordering="title")
+    def title_display(self, document):
+        # With a dozen columns a narrow title column wraps one syllable per line.
+        return format_html('<span style="display:inline-block;min-width:14em">{}</span>', document.title)
+
+    @admin.display(description=_("승인 상태"), ordering="approval_state")
+    def approval_badge(self, document):
+        colours = {ApprovalState.APPROVED: "#2e7d32", ApprovalState.PENDING: "#ef6c00",
+                   ApprovalState.RETURNED: "#c62828", ApprovalState.EXPIRED: "#757575", ApprovalState.DRAFT: "#546e7a"}
+        return format_html('<strong style="color:{};white-space:nowrap">{}</strong>',
+                           colours.get(document.approval_state, "inherit"),
+                           document.get_approval_state_display())
+
+    @admin.display(description=_("유효 기한"), ordering="valid_until")
+    def validity(self, document):
+        """The expiry date, flagged once it has passed (readers no longer see the document then)."""
+        if document.valid_until is None:
+            return _("기한 없음")
+        when = local_time(document.valid_until, fmt="%Y-%m-%d")
+        if document.valid_until <= timezone.now():
+            return format_html('<strong style="color:#c62828">{} ({})</strong>', when, _("기한 지남"))
+        return when
 
     @admin.display(description=_("크기"), ordering="size")
     def size_display(self, document):
@@ -124,9 +197,11 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("단계 기록"))
     def timeline(self, document):
-        rows = [(STAGE_LABELS.get(stage, stage), entry.get("started", ""), entry.get("finished", ""),
-                 entry.get("seconds", ""), entry.get("error", ""))
-                for stage, entry in (document.stage_timeline or {}).items()]
+        """Stages in the order they happened (JSON keeps storage order), times in Asia/Seoul."""
+        entries = sorted((document.stage_timeline or {}).items(), key=lambda item: item[1].get("started") or "")
+        rows = [(STAGE_LABELS.get(stage, stage), local_time(entry.get("started")), local_time(entry.get("finished")),
+                 entry.get("seconds", "-"), entry.get("error", ""))
+                for stage, entry in entries]
         if not rows:
             return "-"
         header = format_html("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -167,19 +242,64 @@ class DocumentAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%d건을 처리 대기열에 넣었습니다.", "%d건을 처리 대기열에 넣었습니다.",
                                            len(documents)) % len(documents), messages.SUCCESS)
 
-    def _set_approval(self, request, queryset, state, text):
-        documents = list(queryset.exclude(approval_state=state))
-        for document in documents:
-            services.document_set_approval(document=document, approval_state=state, by=request.user)
-        self.message_user(request, text % len(documents), messages.SUCCESS)
-
     def has_approve_permission(self, request):
         return can_approve_documents(request.user)
 
     @admin.action(description=_("선택한 문서 승인"), permissions=["approve"])
     def approve_documents(self, request, queryset):
-        self._set_approval(request, queryset, ApprovalState.APPROVED, _("%d건을 승인했습니다."))
+        documents = list(queryset.exclude(approval_state=ApprovalState.APPROVED))
+        for document in documents:
+            services.document_review(document=document, reviewer=request.user, approve=True)
+        self.message_user(request, _("%d건을 승인했습니다.") % len(documents), messages.SUCCESS)
+
+    @admin.action(description=_("선택한 문서 반려 (검토 의견 입력)"), permissions=["approve"])
+    def return_documents(self, request, queryset):
+        """First a page asking what to fix, then each document goes back to its uploader with that comment."""
+        form = ReturnForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            documents = list(queryset)
+            for document in documents:
+                services.document_review(document=document, reviewer=request.user, approve=False,
+                                         comment=form.cleaned_data["comment"])
+            self.message_user(request, _("%d건을 반려했습니다.") % len(documents), messages.WARNING)
+            return None
+        context = {**self.admin_site.each_context(request), "title": _("문서 반려"), "form": form,
+                   "documents": queryset, "opts": self.model._meta,
+                   "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "admin/documents/document/return_documents.html", context)
 
     @admin.action(description=_("선택한 문서 만료 처리"), permissions=["approve"])
     def expire_documents(self, request, queryset):
-        self._set_approval(request, queryset, ApprovalState.EXPIRED, _("%d건을 만료 처리했습니다."))
+        documents = list(queryset.exclude(approval_state=ApprovalState.EXPIRED))
+        for document in documents:
+            services.document_retire(document=document, by=request.user)
+        self.message_user(request, _("%d건을 만료 처리했습니다.") % len(documents), messages.SUCCESS)
+
+TASK_LABELS = {
+    "documents.tasks.process_document": _("문서 처리"),
+    "documents.tasks.watchdog": _("멈춘 문서 점검"),
+    "search.tasks.opensearch_sync_document": _("OpenSearch 색인 반영"),
+    "search.tasks.opensearch_delete_document": _("OpenSearch 색인 삭제"),
+}
+
+# The task queue holds the document pipeline's jobs; django-tasks-db's own admin has English headings.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = ["task_label", "status", "enqueued_at", "started_at", "finished_at", "queue_name", "priority"]
+    search_fields = ["task_path", "id"]
+    show_full_result_count = False
+
+    @admin.display(description=_("작업"), ordering="task_path")
+    def task_label(self, result):
+        return TASK_LABELS.get(result.task_path, result.task_path)
+
+    @admin.display(description=_("오류 추적"))
+    def formatted_traceback(self, result):
+        return super().formatted_traceback(result)
+
+    @admin.display(description=_("실행 예정 시각"))
+    def display_run_after(self, result):
+        return super().display_run_after(result)

@@ -262,5 +262,5 @@ def seed(*, stdout) -> dict:
     failed = Document.objects.filter(metadata__has_key="demo_key", status="failed").count()
     stdout.write(f"documents: {created} demo documents added ({passages} passages, "
                  f"{time.perf_counter() - started:.1f}s), {len(CORPUS) - created} already present, {failed} failed")
-    return {"logins": [(PM_EMAIL, "product manager, MARKETING, L2"),
-                       (LIBRARIAN_EMAIL, "librarian (staff), SALESOPS, L3")]}
+    return {"logins": [(PM_EMAIL, "제품 담당 (마케팅팀, L2)"),
+                       (LIBRARIAN_EMAIL, "문서 관리자 (영업지원팀, L3)")]}

@@ -1,9 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Max, Min, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+
+from config.formatting import won
 
 from sales import resources, selectors, services
 from sales.models import (
@@ -16,6 +21,42 @@ from sales.models import (
     Product,
     SalesRecord,
 )
+
+
+# Amount columns read as `1,234,567원` (the model fields keep their decimals).
+@admin.display(description=_("단가"), ordering="unit_price")
+def unit_price_won(obj):
+    return won(obj.unit_price)
+
+
+@admin.display(description=_("금액"), ordering="amount")
+def amount_won(obj):
+    return won(obj.amount)
+
+
+@admin.display(description=_("매출액"), ordering="total_amount")
+def total_amount_won(obj):
+    return won(obj.total_amount)
+
+
+class EstimatedCountPaginator(Paginator):
+    """The unfiltered list of a table with millions of rows pages by the planner's row estimate
+    (pg_class.reltuples, kept by ANALYZE/autovacuum): count(*) would read every row on each page view.
+    Any filter, search or visible_to scope gets the exact count."""
+
+    ESTIMATE_ABOVE = 100_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                               [queryset.model._meta.db_table])
+                row = cursor.fetchone()
+            if row and row[0] > self.ESTIMATE_ABOVE:
+                return row[0]
+        return super().count
 
 
 class ScopedChoicesMixin:
@@ -174,7 +215,7 @@ class ContactAdmin(VisibleToMixin, admin.ModelAdmin):
 class ProductAdmin(ImportExportVisibleAdmin):
     resource_classes = [resources.ProductResource]
     list_display = ["code", "name", "name_en", "ingredient", "strength", "dosage_form", "therapeutic_area",
-                    "unit_price", "edi_code", "is_active"]
+                    unit_price_won, "edi_code", "is_active"]
     list_filter = ["therapeutic_area", "dosage_form", "is_active"]
     search_fields = ["code", "name", "name_en", "ingredient", "ingredient_en", "edi_code"]
     date_hierarchy = "launch_date"
@@ -197,13 +238,14 @@ class InteractionAdmin(VisibleToMixin, admin.ModelAdmin):
     list_select_related = ["employee", "customer", "contact"]
     search_fields = ["customer__name", "customer__code", "employee__name", "summary"]
     autocomplete_fields = ["employee", "customer", "contact", "products"]
+    paginator = EstimatedCountPaginator
     date_hierarchy = "occurred_at"
 
 
 @admin.register(SalesRecord)
 class SalesRecordAdmin(ImportExportVisibleAdmin):
     resource_classes = [resources.SalesRecordResource]
-    list_display = ["sale_date", "customer", "product", "employee", "quantity", "unit_price", "amount"]
+    list_display = ["sale_date", "customer", "product", "employee", "quantity", unit_price_won, amount_won]
     list_filter = ["employee__department", "product__therapeutic_area", "customer__customer_type",
                    "customer__region"]
     list_select_related = ["customer", "product", "employee"]
@@ -211,6 +253,7 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
     autocomplete_fields = ["employee", "customer", "product"]
     date_hierarchy = "sale_date"
     list_per_page = 50
+    paginator = EstimatedCountPaginator
     fields = ["sale_date", "employee", "customer", "product", "quantity", "unit_price", "amount"]
     readonly_fields = ["amount"]
 
@@ -223,6 +266,31 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
 
     def save_model(self, request, obj, form, change):
         services.sales_record_save(record=obj)
+
+    change_list_template = "admin/sales/salesrecord/change_list.html"  # import-export wraps it
+
+    def changelist_view(self, request, extra_context=None):
+        """The date drill-down's years and months from MIN/MAX on the sale_date index: Django's own asks for
+        DISTINCT years (months) over every matching sales record, a scan of ~0.3 s per million rows."""
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if not context or "cl" not in context or "sale_date__month" in request.GET:
+            return response
+        cl, year = context["cl"], request.GET.get("sale_date__year")
+        span = cl.queryset.aggregate(first=Min("sale_date"), last=Max("sale_date"))
+        if span["first"] is None:
+            context["sale_dates"] = {"choices": [], "back": None}
+        elif year is None:
+            context["sale_dates"] = {"back": None, "choices": [
+                {"title": str(y), "link": cl.get_query_string({"sale_date__year": y})}
+                for y in range(span["first"].year, span["last"].year + 1)]}
+        else:
+            context["sale_dates"] = {
+                "back": {"link": cl.get_query_string(remove=["sale_date__year"]), "title": _("전체 기간")},
+                "choices": [{"title": f"{year}년 {m}월",
+                             "link": cl.get_query_string({"sale_date__year": year, "sale_date__month": m})}
+                            for m in range(span["first"].month, span["last"].month + 1)]}
+        return response
 
     SEARCH_MATCH_LIMIT = 1000
 
@@ -245,7 +313,7 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
 
 @admin.register(CustomerMonthlyPerformance)
 class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
-    list_display = ["month", "customer", "department", "total_amount", "total_quantity", "sales_count",
+    list_display = ["month", "customer", "department", total_amount_won, "total_quantity", "sales_count",
                     "interaction_count"]
     list_filter = ["department", "customer__customer_type", "customer__region"]
     list_select_related = ["customer", "department"]
@@ -269,3 +337,4 @@ class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
     def refresh(self, request, queryset):
         seconds = services.performance_refresh()
         self.message_user(request, _("월별 실적을 새로 고쳤습니다 (%.1f초).") % seconds, messages.SUCCESS)
+

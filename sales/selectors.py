@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from config.formatting import man_won, won
+
 from sales.models import Customer, CustomerMonthlyPerformance
 
 
@@ -53,23 +55,29 @@ def customer_monthly_figures(*, customer: Customer, viewer, months: int = 12,
     return figures
 
 
-def performance_chart(figures: list[MonthFigure], *, width: int = 600, height: int = 160) -> dict:
-    """Geometry of a bar chart (amount per month) for the admin's inline SVG."""
-    top, bottom = 16, 24
+def performance_chart(figures: list[MonthFigure], *, width: int = 640, height: int = 200) -> dict:
+    """Geometry of a bar chart (amount per month) for the admin's inline SVG: a value axis in 만원 on the
+    left, each bar's amount above it, months below."""
+    top, bottom, left = 22, 24, 64
     plot_height = height - top - bottom
     peak = max((f.total_amount for f in figures), default=Decimal(0))
-    slot = width / max(len(figures), 1)
+    slot = (width - left) / max(len(figures), 1)
     bars = []
     for i, figure in enumerate(figures):
         bar_height = float(figure.total_amount / peak * plot_height) if peak else 0.0
         bars.append({
-            "x": round(i * slot + slot * 0.15, 1),
+            "x": round(left + i * slot + slot * 0.15, 1),
             "y": round(top + plot_height - bar_height, 1),
             "width": round(slot * 0.7, 1),
             "height": round(bar_height, 1),
-            "label_x": round(i * slot + slot / 2, 1),
+            "label_x": round(left + i * slot + slot / 2, 1),
+            "value_y": round(top + plot_height - bar_height - 4, 1),
             "label": figure.month.strftime("%y.%m"),
+            "value": man_won(figure.total_amount) if figure.total_amount else "",
+            "amount": won(figure.total_amount),
             "figure": figure,
         })
-    return {"width": width, "height": height, "baseline": top + plot_height, "bars": bars, "peak": peak,
-            "total": sum((f.total_amount for f in figures), Decimal(0))}
+    ticks = [{"y": round(top + plot_height * (1 - share), 1), "label": man_won(peak * Decimal(share))}
+             for share in (0, 0.5, 1)] if peak else []
+    return {"width": width, "height": height, "left": left, "baseline": top + plot_height, "bars": bars,
+            "ticks": ticks, "peak": peak, "total": won(sum((f.total_amount for f in figures), Decimal(0)))}

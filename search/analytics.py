@@ -83,7 +83,12 @@ def top_queries(days: int = 30, limit: int = 10, *, users=None) -> list[dict]:
                 .annotate(n=Count("id")).order_by("-n", "q")[:limit])
 
 
+WORST_RATING = 2  # "worst rated" = an average rating of 2 or less out of 5
+
+
 def worst_rated(days: int = 30, limit: int = 10, *, users=None) -> list[dict]:
     since = timezone.now() - timedelta(days=days)
-    return list(_by_users(UserFeedback.objects.filter(created_at__gte=since), users, "query__user").annotate(q=Lower("query__text")).values("q")
-                .annotate(avg=Avg("rating"), n=Count("id")).order_by("avg", "-n", "q")[:limit])
+    feedback = _by_users(UserFeedback.objects.filter(created_at__gte=since), users, "query__user")
+    return list(feedback.annotate(q=Lower("query__text")).values("q")
+                .annotate(avg=Avg("rating"), n=Count("id")).filter(avg__lte=WORST_RATING)
+                .order_by("avg", "-n", "q")[:limit])

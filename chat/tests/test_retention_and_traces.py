@@ -31,7 +31,7 @@ def history(user):
 def test_dry_run_counts_what_would_be_purged_deletes_nothing_and_is_audited(history, capsys):
     call_command("purge_chat_history", "--days", "365", "--dry-run")
 
-    assert "would delete: 1 sessions, 2 messages, 1 traces" in capsys.readouterr().out
+    assert "대화 1개, 메시지 2개, 추적 기록 1개" in capsys.readouterr().out
     assert ChatMessage.objects.count() == 4 and ChatSession.objects.count() == 2
     audit = ChatRetentionAudit.objects.get()
     assert audit.dry_run and (audit.sessions_deleted, audit.messages_deleted, audit.traces_deleted) == (1, 2, 1)

@@ -29,9 +29,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "core",  # before django_tasks_db: its db_worker command is core's resilient worker
-    "django_tasks_db",
+    "config.apps.TaskQueueConfig",  # django_tasks_db with Korean names in the admin
     "import_export",
     "accounts",
     "sales",
@@ -226,6 +227,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "config.renderers.RawDataBrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -239,23 +244,28 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"register": "20/hour"},
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Pharma Knowledge & Chat API",
+    "TITLE": "제약 영업 지식·챗봇 플랫폼 API",
     "DESCRIPTION": "제약 영업 조직을 위한 문서 검색·챗봇 플랫폼 API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["config.permissions.ApiDocsAccess"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.add_error_responses"],
+    # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar): the docs work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Content-Security-Policy on every response. The admin and the API docs load scripts only from this site
-# (Swagger UI's start-up script is served by SpectacularSwaggerSplitView); the CDN is for Swagger UI's bundle
-# until it is served locally. Inline style attributes are used by the admin's templates.
+# (Swagger UI's start-up script is served by SpectacularSwaggerSplitView, its bundle and ReDoc by the sidecar's
+# static files). Inline style attributes are used by the admin's templates; ReDoc runs a blob: worker.
 CONTENT_SECURITY_POLICY = env.str("CONTENT_SECURITY_POLICY", default="") or "; ".join([
     "default-src 'self'",
-    "script-src 'self' https://cdn.jsdelivr.net",
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-    "img-src 'self' data: https://cdn.jsdelivr.net",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "worker-src 'self' blob:",
     "font-src 'self' data:",
     "connect-src 'self'",
     "object-src 'none'",

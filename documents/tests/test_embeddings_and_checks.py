@@ -139,7 +139,7 @@ def test_reembed_resizes_the_column_and_rebuilds_every_vector(embedding_server):
     assert check_embedding_dimensions() == []
     vectors = list(DocumentChunk.objects.filter(document=document).values_list("embedding", flat=True))
     assert [len(v) for v in vectors] == [8, 8]
-    assert "re-embedded 2 passages with openai (8 dimensions)" in out.getvalue()
+    assert "조각 2개를 openai(8차원)으로 다시 임베딩했습니다" in out.getvalue()
     from django.db import connection
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_chunk_embedding_hnsw'")

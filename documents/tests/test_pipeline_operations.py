@@ -73,7 +73,7 @@ def test_import_documents_ingests_a_tree_skips_duplicates_and_summarises_failure
     call_command("import_documents", str(tmp_path), "--access-level", "1", "--sync", stdout=out)
 
     text = out.getvalue()
-    assert "5 files: 3 imported, 1 duplicates skipped, 1 refused, 1 failed in processing" in text
+    assert "파일 5개: 3개 등록, 중복 1개 건너뜀, 1개 거부, 처리 실패 1개" in text
     assert "setup.pdf" in text and "지원하지 않는 파일 형식" in text
     assert "스캔.pdf: 추출할 수 있는 텍스트가 없습니다" in text
     assert Document.objects.filter(status=ProcessingStatus.READY).count() == 2
@@ -90,7 +90,7 @@ def test_reprocess_documents_only_touches_failed_ones_when_asked(run_on_commit):
 
     ok.refresh_from_db()
     failed.refresh_from_db()
-    assert "1 documents queued again" in out.getvalue()
+    assert "문서 1건을 다시 처리 대기열에 넣었습니다" in out.getvalue()
     assert failed.status == ProcessingStatus.READY and failed.error == ""
     assert not ok.chunks.exists()
 

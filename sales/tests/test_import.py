@@ -41,7 +41,7 @@ def test_valid_csv_is_imported_and_the_monthly_view_refreshed(refs, tmp_path):
     path = write(tmp_path, HEADER + "2025-03-02,E1001,C00001,P001,10,650,6500\n"
                                     "2025-03-05,E1001,C00001,P001,2,,\n")
     out, _ = run(path)
-    assert "2 rows imported" in out
+    assert "2행 가져옴" in out
     assert SalesRecord.objects.count() == 2
     assert SalesRecord.objects.get(quantity=2).amount == Decimal("1300.00")  # price from the product
     month = CustomerMonthlyPerformance.objects.get(customer=refs["customer"], month=datetime.date(2025, 3, 1))
@@ -129,5 +129,5 @@ def test_customers_file_is_imported_with_registration_numbers_normalised(db, tmp
     path = write(tmp_path, "code,name,customer_type,region,business_registration_number\n"
                            "C10001,새봄의원,의원,서울,220-81-62517\n")
     out, _ = run(path, "--kind", "customers")
-    assert "1 new" in out
+    assert "새로 1건" in out
     assert Customer.objects.get().business_registration_number == "2208162517"

@@ -61,7 +61,7 @@ def test_purge_deletes_only_history_older_than_retention_in_batches_and_records_
     assert audit.kind == "search_history" and not audit.dry_run and audit.retention_days == 90
     assert audit.deleted_counts == {"search.SearchQuery": 5, "search.SearchResponse": 5, "search.UserFeedback": 1}
     assert audit.oldest is not None and audit.newest < timezone.now() - timedelta(days=90)
-    assert "deleted" in capsys.readouterr().out
+    assert "삭제함" in capsys.readouterr().out
 
 
 def test_purge_dry_run_deletes_nothing_but_reports_counts():

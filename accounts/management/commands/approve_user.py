@@ -15,13 +15,13 @@ class Command(BaseCommand):
     def handle(self, *args, email, access_level, department, **options):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            raise CommandError(f"no user with email {email}")
+            raise CommandError(f"이메일이 {email}인 사용자가 없습니다.")
         dept = None
         if department:
             dept = Department.objects.filter(code=department).first()
             if dept is None:
-                raise CommandError(f"no department with code {department}")
+                raise CommandError(f"부서 코드 {department}가 없습니다.")
         services.user_approve(user=user, approved_by=None, access_level=access_level, department=dept)
         self.stdout.write(self.style.SUCCESS(
-            f"approved {user.email} (L{user.access_level}, department {user.department.code if user.department else '-'})"
+            f"승인했습니다: {user.email} (L{user.access_level}, 부서 {user.department.code if user.department else '-'})"
         ))

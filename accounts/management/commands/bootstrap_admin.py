@@ -12,8 +12,8 @@ class Command(BaseCommand):
         email = os.environ.get("ADMIN_EMAIL", "").strip()
         password = os.environ.get("ADMIN_PASSWORD", "")
         if not email or not password:
-            raise CommandError("set ADMIN_EMAIL and ADMIN_PASSWORD in the environment")
+            raise CommandError("환경 변수 ADMIN_EMAIL과 ADMIN_PASSWORD를 설정하세요.")
         user, created = services.bootstrap_admin(email=email, password=password,
                                                  name=os.environ.get("ADMIN_NAME", ""))
-        verb = "created" if created else "already exists:"
-        self.stdout.write(self.style.SUCCESS(f"superuser {verb} {user.email}"))
+        verb = "만들었습니다" if created else "이미 있습니다"
+        self.stdout.write(self.style.SUCCESS(f"최고 관리자 {user.email}: {verb}"))

@@ -20,6 +20,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = import_module(f"{app}.demo").seed(stdout=self.stdout) or {}
             logins.extend(result.get("logins", []))
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % demo_password()))
+        self.stdout.write(self.style.SUCCESS("\n데모 로그인 (모든 계정의 비밀번호: %s)" % demo_password()))
         for email, role in logins:
             self.stdout.write(f"  {email:<34} {role}")

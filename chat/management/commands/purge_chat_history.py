@@ -16,11 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, days, dry_run, **options):
         if days is not None and days < 1:
-            raise CommandError("--days must be 1 or more")
+            raise CommandError("--days는 1 이상이어야 합니다.")
         audit = purge_chat_history(days=days, dry_run=dry_run, ran_by=f"manage.py ({getpass.getuser()})")
-        verb = "would delete" if dry_run else "deleted"
+        verb = "삭제 예정(--dry-run)" if dry_run else "삭제함"
         self.stdout.write(
-            f"{verb}: {audit.sessions_deleted} sessions, {audit.messages_deleted} messages, "
-            f"{audit.traces_deleted} traces older than {audit.cutoff:%Y-%m-%d %H:%M} ({audit.days} days); "
-            f"audit #{audit.pk}"
+            f"{verb}: {audit.cutoff:%Y-%m-%d %H:%M} 이전({audit.days}일) 대화 {audit.sessions_deleted}개, "
+            f"메시지 {audit.messages_deleted}개, 추적 기록 {audit.traces_deleted}개; 감사 기록 #{audit.pk}"
         )

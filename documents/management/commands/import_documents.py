@@ -26,13 +26,13 @@ class Command(BaseCommand):
 
         root = Path(directory)
         if not root.is_dir():
-            raise CommandError(f"{root} is not a directory")
+            raise CommandError(f"{root}은(는) 폴더가 아닙니다.")
         department_obj = Department.objects.filter(code=department).first() if department else None
         if department and department_obj is None:
-            raise CommandError(f"unknown department code {department!r}")
+            raise CommandError(f"부서 코드 {department!r}가 없습니다.")
         user = User.objects.filter(email__iexact=uploader).first() if uploader else None
         if uploader and user is None:
-            raise CommandError(f"unknown user {uploader!r}")
+            raise CommandError(f"사용자 {uploader!r}가 없습니다.")
 
         paths = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
         created, skipped, refused = [], [], []
@@ -53,11 +53,11 @@ class Command(BaseCommand):
             except DomainError as exc:
                 refused.append((path, str(exc.message)))
         failed = Document.objects.filter(pk__in=created, status=ProcessingStatus.FAILED)
-        self.stdout.write(f"{len(paths)} files: {len(created)} imported, {len(skipped)} duplicates skipped, "
-                          f"{len(refused)} refused, {failed.count()} failed in processing")
+        self.stdout.write(f"파일 {len(paths)}개: {len(created)}개 등록, 중복 {len(skipped)}개 건너뜀, "
+                          f"{len(refused)}개 거부, 처리 실패 {failed.count()}개")
         for path, reason in refused:
-            self.stdout.write(f"  refused  {path}: {reason}")
+            self.stdout.write(f"  거부     {path}: {reason}")
         for document in failed:
-            self.stdout.write(f"  failed   {document.source}: {document.error}")
+            self.stdout.write(f"  실패     {document.source}: {document.error}")
         for path, title in skipped:
-            self.stdout.write(f"  skipped  {path} (same file as ‘{title}’)")
+            self.stdout.write(f"  건너뜀   {path} (‘{title}’과 같은 파일)")

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending deferred checks
             cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
             if current != dimensions:
-                self.stdout.write(f"resizing {TABLE}.embedding: vector({current}) -> vector({dimensions})")
+                self.stdout.write(f"{TABLE}.embedding 크기 변경: vector({current}) -> vector({dimensions})")
                 cursor.execute(f"UPDATE {TABLE} SET embedding = NULL")
                 cursor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN embedding TYPE vector({dimensions})")
 
@@ -62,5 +62,5 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE INDEX {INDEX} ON {TABLE} USING hnsw (embedding vector_cosine_ops) "
                            "WITH (m = 16, ef_construction = 64)")
-        self.stdout.write(f"re-embedded {total} passages with {provider.name} ({dimensions} dimensions); "
-                          f"rebuilt {INDEX}")
+        self.stdout.write(f"조각 {total}개를 {provider.name}({dimensions}차원)으로 다시 임베딩했습니다; "
+                          f"{INDEX} 다시 만듦")

@@ -23,5 +23,5 @@ class Command(BaseCommand):
 
                 run_pipeline(document.pk)
             count += 1
-        verb = "processed" if sync else "queued"
-        self.stdout.write(f"{count} documents {verb} again")
+        verb = "다시 처리했습니다" if sync else "다시 처리 대기열에 넣었습니다"
+        self.stdout.write(f"문서 {count}건을 {verb}")

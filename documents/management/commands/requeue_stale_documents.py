@@ -18,8 +18,8 @@ class Command(BaseCommand):
         stale_after = timedelta(minutes=minutes) if minutes is not None else None
         while True:
             report = requeue_stale_documents(stale_after=stale_after)
-            self.stdout.write(f"requeued {len(report.requeued)}, failed {len(report.failed)}, "
-                              f"still waiting in queue {len(report.waiting)}")
+            self.stdout.write(f"다시 대기열에 넣음 {len(report.requeued)}건, 실패 처리 {len(report.failed)}건, "
+                              f"대기열에서 기다리는 중 {len(report.waiting)}건")
             if not every:
                 return
             time.sleep(every)

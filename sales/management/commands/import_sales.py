@@ -50,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"데이터베이스가 값을 거부했습니다(아무것도 저장하지 않음): {str(exc).splitlines()[0]}") from None
 
         self.stdout.write(self.style.SUCCESS(
-            f"{kind}: {result.rows} rows imported ({result.created} new, {result.updated} updated)"))
+            f"{kind}: {result.rows}행 가져옴 (새로 {result.created}건, 갱신 {result.updated}건)"))
         if not no_refresh:
             seconds = performance_refresh()
-            self.stdout.write(f"customer_monthly_performance_mv refreshed in {seconds:.2f}s")
+            self.stdout.write(f"월별 실적(customer_monthly_performance_mv)을 새로 고쳤습니다 ({seconds:.2f}초)")

@@ -12,4 +12,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, blocking=False, **options):
         seconds = performance_refresh(concurrently=not blocking)
-        self.stdout.write(self.style.SUCCESS(f"customer_monthly_performance_mv refreshed in {seconds:.2f}s"))
+        self.stdout.write(self.style.SUCCESS(f"월별 실적(customer_monthly_performance_mv)을 새로 고쳤습니다 ({seconds:.2f}초)"))

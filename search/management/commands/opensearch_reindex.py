@@ -30,5 +30,5 @@ class Command(BaseCommand):
                     last_id = batch[-1].id
                     progress.update(len(batch))
         except opensearch.Unavailable as exc:
-            raise CommandError(f"OpenSearch is unreachable: {exc}") from exc
-        self.stdout.write(f"index {opensearch.index_name()} {'created' if created else 'kept'}; {indexed} chunks indexed")
+            raise CommandError(f"OpenSearch에 연결할 수 없습니다: {exc}") from exc
+        self.stdout.write(f"색인 {opensearch.index_name()} {'새로 만듦' if created else '유지'}; 조각 {indexed}개 색인")

@@ -18,12 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, days, dry_run, batch_size, **options):
         days = settings.SEARCH_RETENTION_DAYS if days is None else days
         if days < 1:
-            raise CommandError("--days must be at least 1")
+            raise CommandError("--days는 1 이상이어야 합니다.")
         if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1")
+            raise CommandError("--batch-size는 1 이상이어야 합니다.")
         audit = purge_search_history(cutoff=timezone.now() - timedelta(days=days), retention_days=days,
                                      dry_run=dry_run, batch_size=batch_size)
-        verb = "would delete" if dry_run else "deleted"
+        verb = "삭제 예정(--dry-run)" if dry_run else "삭제함"
         counts = ", ".join(f"{label}={n}" for label, n in audit.deleted_counts.items())
-        self.stdout.write(f"{verb} {counts} older than {audit.cutoff:%Y-%m-%d %H:%M} "
-                          f"(range {audit.oldest or '-'} .. {audit.newest or '-'}); audit #{audit.pk}")
+        self.stdout.write(f"{verb}: {audit.cutoff:%Y-%m-%d %H:%M} 이전 {counts} "
+                          f"(범위 {audit.oldest or '-'} .. {audit.newest or '-'}); 감사 기록 #{audit.pk}")
