@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.capabilities import is_document_manager
 from documents.models import ApprovalState, ProcessingStatus
 
 
@@ -207,10 +208,11 @@ class LexiconPartitionQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         today = timezone.now().astimezone(dt_timezone.utc).date()
-        states = [ApprovalState.APPROVED, ApprovalState.DRAFT] if include_drafts else [ApprovalState.APPROVED]
+        states = ([ApprovalState.APPROVED, ApprovalState.DRAFT, ApprovalState.PENDING] if include_drafts
+                  else [ApprovalState.APPROVED])
         partitions = self.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today), approval_state__in=states,
                                  status=ProcessingStatus.READY)
-        if user.is_superuser:
+        if is_document_manager(user):
             return partitions
         department_rule = Q(department_id__isnull=True)
         if user.department_id is not None:

@@ -8,10 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import DepartmentFactory, SuperUserFactory, UserFactory
+from core.capabilities import is_document_manager
 from documents.indexing import ChunkDraft, replace_chunks
 from documents.models import ApprovalState, Document, DocumentChunk, ProcessingStatus
 from documents.services import document_delete
-from documents.tests.factories import make_indexed_document
+from documents.tests.factories import document_manager, make_indexed_document
 from search.backends import postgres
 from search.models import LexiconPartition
 
@@ -84,10 +85,11 @@ def test_a_user_who_sees_the_hidden_documents_gets_scores_that_count_them(client
     assert a_after < b_after
 
 
-def _recount(user):
+def _recount(user, include_drafts=False):
     """The statistics over what `user` may search, counted from the chunks themselves."""
     visible = DocumentChunk.objects.filter(
-        document__in=Document.objects.visible_to(user).searchable(), search_vector__isnull=False)
+        document__in=Document.objects.visible_to(user).searchable(include_drafts=include_drafts),
+        search_vector__isnull=False)
     sql, params = visible.values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT u.lexeme, count(*) FROM documents_documentchunk c, unnest(c.search_vector) AS u "
@@ -99,27 +101,31 @@ def _recount(user):
     return passages, (lexemes / passages if passages else 1.0), terms
 
 
-def _statistics(user, words):
-    n, mean_length, dfs = postgres.lexicon_statistics([(w,) for w in words],
-                                                      partitions=LexiconPartition.objects.searched_by(user))
+def _statistics(user, words, include_drafts=False):
+    partitions = LexiconPartition.objects.searched_by(user, include_drafts=include_drafts)
+    n, mean_length, dfs = postgres.lexicon_statistics([(w,) for w in words], partitions=partitions)
     return n, mean_length, {w: df for w, df in zip(words, dfs) if df}
 
 
 def _assert_partitions_match_recount(users):
-    words = sorted({w for user in users for w in _recount(user)[2]} | {"없는낱말"})
+    words = sorted({w for user in users for w in _recount(user, include_drafts=True)[2]} | {"없는낱말"})
     for user in users:
         assert _statistics(user, words) == _recount(user), user
+        if is_document_manager(user):
+            assert _statistics(user, words, include_drafts=True) == _recount(user, include_drafts=True), user
 
 
 def test_partition_statistics_equal_a_recount_for_every_user_after_indexing_editing_access_changes_and_deletion(
         django_capture_on_commit_callbacks):
     cardio, onco = DepartmentFactory(), DepartmentFactory()
     users = [UserFactory(access_level=level, department=dept) for level in (1, 2, 3) for dept in (cardio, onco)]
-    users += [UserFactory(access_level=3, department=None), SuperUserFactory()]
+    users += [UserFactory(access_level=3, department=None), SuperUserFactory(),
+              document_manager(access_level=1, department=cardio)]
     public = make_indexed_document(["리피토 복약 안내", "아토르바스타틴 10mg 보관 방법"], title="공개")
     cardio_l2 = make_indexed_document(["리피토 처방 현황 심혈관"], title="심혈관 L2", access_level=2, department=cardio)
     onco_l3 = make_indexed_document(["키트루다 단가 협상 리피토"], title="항암 L3", access_level=3, department=onco)
     draft = make_indexed_document(["크레스토 초안 자료"], title="초안", approval_state=ApprovalState.DRAFT)
+    make_indexed_document(["노바스크 검토 대기"], title="검토 대기", approval_state=ApprovalState.PENDING)
     _assert_partitions_match_recount(users)
 
     replace_chunks(public, [ChunkDraft(text="크레스토 로수바스타틴 용량", page=1)])  # re-indexed
