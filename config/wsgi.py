@@ -14,3 +14,13 @@ except (DatabaseConfigError, DatabaseUnavailable) as exc:
     # Fail fast with one line instead of serving 500s: the process manager shows why it stopped.
     sys.stderr.write(f"error: {exc}\n")
     raise SystemExit(1) from None
+
+# Every web server (gunicorn workers, runserver) imports this module: one model thread per process, and the models
+# loaded before the first request rather than during it.
+from django.conf import settings  # noqa: E402
+
+from documents.embeddings import serve_web, warm_up  # noqa: E402
+
+serve_web()
+if settings.EMBEDDING_PRELOAD:
+    warm_up()

@@ -204,6 +204,12 @@ EMBEDDING_DIMENSIONS = env.int("EMBEDDING_DIMENSIONS", default=384)
 EMBEDDING_BASE_URL = env.str("EMBEDDING_BASE_URL", default="")
 EMBEDDING_API_KEY = env.str("EMBEDDING_API_KEY", default="")
 EMBEDDING_TIMEOUT_SECONDS = env.float("EMBEDDING_TIMEOUT_SECONDS", default=60.0)
+# Threads of the in-process model, per kind of process: web processes (gunicorn workers, runserver) embed one
+# query per request side by side, so one each; the worker and commands embed batches of passages.
+EMBEDDING_WEB_THREADS = env.int("EMBEDDING_WEB_THREADS", default=1)
+EMBEDDING_BATCH_THREADS = env.int("EMBEDDING_BATCH_THREADS", default=2)
+# Web processes load the embedding model and Kiwi when they start, not on the first search.
+EMBEDDING_PRELOAD = env.bool("EMBEDDING_PRELOAD", default=True)
 # Uploads: larger files get 413; Django keeps uploads over 2.5 MB in a temporary file, not in memory.
 DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50)
 DOCUMENT_MAX_UNCOMPRESSED_MB = env.int("DOCUMENT_MAX_UNCOMPRESSED_MB", default=300)
