@@ -18,6 +18,8 @@ Rows:
 - dense only, vector ready, top 10: our dense leg (access SQL, iterative scan) vs similarity_search_by_vector.
 - our dense leg at SEARCH_CANDIDATES (what search uses) vs their top 10.
 - whole service, vector ready: search_chunks (both legs, fusion, hydration) vs their similarity_search_by_vector.
+- legs: our lexical leg (SEARCH_LEXICAL_BUDGET) against our dense leg, with its top-10 agreement with exact BM25
+  (no budget, no timeout) and its timeouts.
 - end to end with query embedding: POST /api/search/ (test client: middleware, auth, log rows, JSON) vs their
   similarity_search(query) (embedding + SQL). Both embed with the same in-process e5 model.
 """
@@ -148,7 +150,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=30, help="other questions searched by both sides first")
     parser.add_argument("--noise", type=float, default=0.02)
     parser.add_argument("--database", default="bench_search_latency")
-    parser.add_argument("--parts", default="dense,candidates,service,api")
+    parser.add_argument("--parts", default="dense,candidates,legs,service,api")
     args = parser.parse_args()
     _django.setup(args.database)
     from django.conf import settings
@@ -189,7 +191,8 @@ def main():
             search_chunks(user=users[3], query=q, top_k=10)
             store.similarity_search(q, k=10)
         print(f"warm-up: {len(warmup)} other questions searched by both sides")
-        truths = {name: exact(name, user, vectors, lexicals, args.database, n) for name, (user, _f) in cases.items()}
+        truths = ({name: exact(name, user, vectors, lexicals, args.database, n) for name, (user, _f) in cases.items()}
+                  if parts & {"dense", "candidates"} else {})
 
         def theirs_by_vector(peer_filter):
             return lambda i: [d.metadata["chunk_id"] for d in
@@ -212,6 +215,32 @@ def main():
                     theirs_by_vector(peer_filter), range(len(questions)))
                 row(f"our dense leg at {settings.SEARCH_CANDIDATES} candidates vs their top 10", name, our_ms, their_ms,
                     f" {recall(ours, truths[name]):.3f} / {recall(theirs, truths[name]):.3f} |")
+            if "legs" in parts:  # our two legs against each other (goal: lexical p95 <= dense p95)
+                timeouts = []
+
+                def lexical_leg(i):
+                    try:
+                        return [c for c, _s in postgres.lexical_leg(user, lexicals[i], SearchFilters(),
+                                                                    limit=settings.SEARCH_CANDIDATES)]
+                    except postgres.LexicalTimeout:
+                        timeouts.append(i)
+                        return []
+                lexical, _d, lexical_ms, dense_ms = interleaved(
+                    lexical_leg, lambda i: postgres.dense_leg(user, vectors[i].tolist(), lexicals[i], SearchFilters(),
+                                                              limit=settings.SEARCH_CANDIDATES), range(len(questions)))
+                saved = settings.SEARCH_LEXICAL_BUDGET, settings.SEARCH_LEXICAL_TIMEOUT_MS
+                settings.SEARCH_LEXICAL_BUDGET, settings.SEARCH_LEXICAL_TIMEOUT_MS = 0, 0
+                exact_lexical = [lexical_leg(i) for i in range(len(questions))]
+                settings.SEARCH_LEXICAL_BUDGET, settings.SEARCH_LEXICAL_TIMEOUT_MS = saved
+                agreement = np.mean([len(set(a[:10]) & set(b[:10])) / len(b[:10])
+                                     for a, b in zip(lexical, exact_lexical) if b])
+                p = _django.percentile
+                print(f"| our lexical leg (budget {settings.SEARCH_LEXICAL_BUDGET}) vs our dense leg "
+                      f"({settings.SEARCH_CANDIDATES}), both ours | {name} | {p(lexical_ms, 50):.1f} / "
+                      f"{p(lexical_ms, 95):.1f} | {p(dense_ms, 50):.1f} / {p(dense_ms, 95):.1f} | "
+                      f"{float(np.median(np.asarray(lexical_ms) / np.asarray(dense_ms))):.2f} | "
+                      f"{p(lexical_ms, 95) / p(dense_ms, 95):.2f} | top-10 agreement with exact BM25 {agreement:.3f}, "
+                      f"timeouts {len(timeouts)} |", flush=True)
             if "service" in parts:
                 _query_vector.cache_clear()
                 for q in questions:
