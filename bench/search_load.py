@@ -67,7 +67,7 @@ def start(server, port, database, args):
     if server == "gunicorn":
         env.update(DJANGO_SETTINGS_MODULE="config.settings.production", GUNICORN_BIND=f"127.0.0.1:{port}",
                    WEB_CONCURRENCY=str(args.workers), GUNICORN_THREADS=str(args.threads))
-        command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"]
+        command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]
     else:
         env.update(DJANGO_SETTINGS_MODULE="config.settings.local")
         command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]

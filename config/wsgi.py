@@ -23,4 +23,6 @@ from documents.embeddings import serve_web, warm_up  # noqa: E402
 
 serve_web()
 if settings.EMBEDDING_PRELOAD:
-    warm_up()
+    # Under gunicorn's preload (config/gunicorn.py) this runs once in the master: Kiwi is loaded there and shared by
+    # the forked workers; the model's OpenMP runtime is not fork-safe, so each worker loads the model after the fork.
+    warm_up(model=os.environ.get("GUNICORN_PRELOADING") != "1")

@@ -46,11 +46,13 @@ def model_threads() -> int:
     return settings.EMBEDDING_WEB_THREADS if _web_process else settings.EMBEDDING_BATCH_THREADS
 
 
-def warm_up() -> None:
-    """Load the embedding model and Kiwi now and run each once, so that the first search after start-up does
-    not wait seconds for them (web processes, when EMBEDDING_PRELOAD is on)."""
-    get_provider().embed_query("시작 준비")
-    lexical_terms("시작 준비 문장")
+def warm_up(*, text: bool = True, model: bool = True) -> None:
+    """Load Kiwi (`text`) and the embedding model (`model`) now and run each once, so that the first search after
+    start-up does not wait seconds for them (web processes, when EMBEDDING_PRELOAD is on)."""
+    if text:
+        lexical_terms("시작 준비 문장")
+    if model:
+        get_provider().embed_query("시작 준비")
 
 
 class E5Provider:
