@@ -197,10 +197,10 @@ class LexiconTotals(models.Model):
 class LexiconPartitionQuerySet(models.QuerySet):
     def searched_by(self, user, *, include_drafts: bool = False):
         """The partitions whose passages `user`'s search may reach: the access rule of
-        Document.objects.visible_to(user).searchable(), rendered on the partition columns. Those who see every
-        document get every searchable partition; others never one holding a document they cannot see, so BM25
-        statistics summed over these depend only on documents the user may see (search/tests/test_lexicon_partitions.py
-        checks this against visible_to for a matrix of users and documents).
+        Document.objects.visible_to(user).searchable(), rendered on the partition columns. Document managers see
+        every document and get every searchable partition; others never one holding a document they cannot see,
+        so BM25 statistics summed over these depend only on documents the user may see
+        (search/tests/test_lexicon_partitions.py checks this against visible_to for a matrix of users).
 
         Own uploads above one's level or in another department are left out (they are not among the partitions
         of the rule); that only makes the statistics cover a little less than the user may see.
