@@ -139,6 +139,39 @@ def exact_top10(user, vector, lexical, filters) -> list[tuple[int, float]]:
         return postgres.dense_leg(user, vector, lexical, filters, limit=10)
 
 
+def log_write_ab(user, rows=200):
+    """The search log's write, A/B interleaved: full_clean + save of both rows (before issue 14) vs _log_write."""
+    from django.db import transaction
+
+    from search.models import SearchQuery, SearchResponse
+    from search.services import _log_write
+
+    def rows_for(i):
+        log = SearchQuery(user=user, text=f"로그 쓰기 측정 {i}", filters={}, top_k=10)
+        sources = [{"n": n, "chunk_id": n, "document_id": "x", "title": "t", "page": None, "score": 0.5}
+                   for n in range(1, 11)]
+        return log, SearchResponse(query=log, answer="답변 [1]", sources=sources, result_count=10,
+                                   response_time_ms=100, backend="postgres")
+
+    def before(i):
+        log, response = rows_for(i)
+        with transaction.atomic():
+            log.full_clean()
+            log.save()
+            response.full_clean()
+            response.save()
+
+    old_ms, new_ms = [], []
+    for i in range(rows):
+        for fn, times in ((before, old_ms), (lambda j: _log_write(*rows_for(j)), new_ms))[::1 if i % 2 else -1]:
+            t0 = time.perf_counter()
+            fn(i)
+            times.append((time.perf_counter() - t0) * 1000)
+    SearchQuery.objects.filter(text__startswith="로그 쓰기 측정").delete()
+    print(f"\nsearch log write ({rows} each, interleaved): full_clean + save {fmt(old_ms)} ms (p50 | p95 | p99); "
+          f"_log_write {fmt(new_ms)} ms; median ratio {np.median(old_ms) / np.median(new_ms):.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
@@ -147,7 +180,7 @@ def main():
     parser.add_argument("--noise", type=float, default=0.02)
     parser.add_argument("--database", default="bench_search_latency")
     parser.add_argument("--parts", default="dense,lexical,embed,service,api",
-                        help="comma-separated subset of dense,lexical,embed,service,api")
+                        help="comma-separated subset of dense,lexical,log,embed,service,api")
     parser.add_argument("--lexical-exact", type=int, default=0, metavar="Q",
                         help="for the first Q queries, also run the lexical leg without budget and timeout and "
                              "report the top-10 overlap")
@@ -246,6 +279,8 @@ def main():
                 agreement = (f" top-10 overlap with exact BM25 ({len(pairs)} queries): "
                              f"{np.mean([len(a & b) / len(b) for a, b in pairs]):.3f} |")
             print(f"| {name} | {fmt(ms)} | timeouts ({settings.SEARCH_LEXICAL_TIMEOUT_MS} ms): {len(timeouts)} |{agreement}")
+        if "log" in parts:
+            log_write_ab(users[3])
         from documents.embeddings import get_provider
 
         provider = get_provider()

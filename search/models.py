@@ -1,13 +1,18 @@
 """Search: the drug-name synonym dictionary, the query/response/feedback log (seed 002) and retention audits."""
 
 import uuid
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.capabilities import is_document_manager
+from documents.models import ApprovalState, ProcessingStatus
 
 
 class DrugSynonymGroup(models.Model):
@@ -216,3 +221,79 @@ class AnswerAttribute(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class LexiconPartitionQuerySet(models.QuerySet):
+    def searched_by(self, user, *, include_drafts: bool = False):
+        """The partitions whose passages `user`'s search may reach: the access rule of
+        Document.objects.visible_to(user).searchable(), rendered on the partition columns. Document managers see
+        every document and get every searchable partition; others never one holding a document they cannot see,
+        so BM25 statistics summed over these depend only on documents the user may see
+        (search/tests/test_lexicon_partitions.py checks this against visible_to for a matrix of users).
+
+        Own uploads above one's level or in another department are left out (they are not among the partitions
+        of the rule); that only makes the statistics cover a little less than the user may see.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        today = timezone.now().astimezone(dt_timezone.utc).date()
+        states = ([ApprovalState.APPROVED, ApprovalState.DRAFT, ApprovalState.PENDING] if include_drafts
+                  else [ApprovalState.APPROVED])
+        partitions = self.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today), approval_state__in=states,
+                                 status=ProcessingStatus.READY)
+        if is_document_manager(user):
+            return partitions
+        department_rule = Q(department_id__isnull=True)
+        if user.department_id is not None:
+            department_rule |= Q(department_id=user.department_id)
+        return partitions.filter(department_rule, access_level__lte=user.access_level)
+
+
+class LexiconPartition(models.Model):
+    """The passages of one visibility class of documents: access level x department x approval state x
+    processing status x expiry date (UTC day of valid_until), with their count and lexeme total (BM25's N and
+    mean length for that class).
+
+    Kept exact by triggers on the chunk and document tables (migration 0003), like LexiconTerm. A search sums the
+    partitions the user may search (`searched_by`), so nothing about a document they cannot see (its words,
+    its length, that it exists) changes their scores, ranks or counts. A document expiring today already counts
+    as expired (its day is not after today), so the statistics never include an expired document.
+    """
+
+    key = models.TextField(_("구분 키"), unique=True)
+    access_level = models.PositiveSmallIntegerField(_("접근 등급"))
+    # A plain id, no foreign key: statistics never stop a department from being deleted.
+    department_id = models.BigIntegerField(_("부서 ID"), null=True)
+    approval_state = models.CharField(_("승인 상태"), max_length=10)
+    status = models.CharField(_("처리 상태"), max_length=12)
+    expires_on = models.DateField(_("유효 기한(UTC 날짜)"), null=True)
+    passages = models.BigIntegerField(_("조각 수"), default=0)
+    lexemes = models.BigIntegerField(_("낱말 수 합계"), default=0)
+
+    objects = LexiconPartitionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "search_lexicon_partition"
+        verbose_name = _("색인 통계 구분")
+        verbose_name_plural = _("색인 통계 구분")
+
+    def __str__(self):
+        return self.key
+
+
+class LexiconPartitionTerm(models.Model):
+    """Passages of one partition that contain a lexeme (BM25's document frequency within the partition)."""
+
+    pk = models.CompositePrimaryKey("term", "partition")
+    term = models.TextField(_("낱말"))
+    partition = models.ForeignKey(LexiconPartition, verbose_name=_("구분"), on_delete=models.CASCADE,
+                                  db_constraint=False, db_index=False, related_name="terms")
+    passages = models.BigIntegerField(_("포함 조각 수"))
+
+    class Meta:
+        db_table = "search_lexicon_partition_term"
+        verbose_name = _("구분별 낱말 통계")
+        verbose_name_plural = _("구분별 낱말 통계")
+
+    def __str__(self):
+        return f"{self.term} ({self.passages})"

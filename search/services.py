@@ -177,18 +177,28 @@ def search_run(*, user, query, top_k=10, filters=None, session_id: str = "") -> 
          "page": hit.page, "score": round(hit.score, 6)}
         for n, hit in enumerate(retrieval.hits, start=1)
     ]
-    with transaction.atomic():
-        log = SearchQuery(user=user, text=text, session_id=str(session_id or "")[:100], filters=parsed.as_json(),
-                          top_k=top_k)
-        log.full_clean()
-        log.save()
-        response = SearchResponse(query=log, answer=answer, sources=sources, result_count=len(retrieval.hits),
-                                  response_time_ms=elapsed_ms, backend=retrieval.backend)
-        response.full_clean()
-        response.save()
+    log = SearchQuery(user=user, text=text, session_id=str(session_id or "")[:100], filters=parsed.as_json(),
+                      top_k=top_k)
+    response = SearchResponse(query=log, answer=answer, sources=sources, result_count=len(retrieval.hits),
+                              response_time_ms=elapsed_ms, backend=retrieval.backend)
+    _log_write(log, response)
     return SearchOutcome(query_id=log.id, hits=retrieval.hits, answer=answer, cited=cited,
                          response_time_ms=elapsed_ms, backend=retrieval.backend, answerable=composed.answerable,
                          confidence=composed.confidence)
+
+
+def _log_write(log: SearchQuery, response: SearchResponse) -> None:
+    """Both rows in one transaction, before the response, so a rating sent right after finds its query.
+
+    The field checks of full_clean without its queries: the user and the query are the objects just used, and the
+    one-to-one is new, so the database constraints cover the rest. Two INSERTs instead of five statements (which
+    took 10 % of a search, issue 14).
+    """
+    log.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    response.full_clean(exclude=["query"], validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        SearchQuery.objects.bulk_create([log])
+        SearchResponse.objects.bulk_create([response])
 
 
 def feedback_submit(*, user, query_id, rating, comment: str = "") -> tuple[UserFeedback, bool]:

@@ -306,6 +306,13 @@ EMBEDDING_DIMENSIONS = env.int("EMBEDDING_DIMENSIONS", default=384)
 EMBEDDING_BASE_URL = env.str("EMBEDDING_BASE_URL", default="")
 EMBEDDING_API_KEY = env.str("EMBEDDING_API_KEY", default="")
 EMBEDDING_TIMEOUT_SECONDS = env.float("EMBEDDING_TIMEOUT_SECONDS", default=60.0)
+# Threads of the in-process model, per kind of process: web processes (gunicorn workers, runserver) and the worker
+# and commands (batches of passages). 2 per web process served 13.7-14.9 searches/s with 16 clients against
+# 5.4-9.2 with 1 (3 gunicorn workers, 2 cores, alternating runs: docs/notes/issue-14.md).
+EMBEDDING_WEB_THREADS = env.int("EMBEDDING_WEB_THREADS", default=2)
+EMBEDDING_BATCH_THREADS = env.int("EMBEDDING_BATCH_THREADS", default=2)
+# Web processes load the embedding model and Kiwi when they start, not on the first search.
+EMBEDDING_PRELOAD = env.bool("EMBEDDING_PRELOAD", default=True)
 # Uploads: larger files get 413; Django keeps uploads over 2.5 MB in a temporary file, not in memory.
 DOCUMENT_MAX_UPLOAD_MB = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50)
 DOCUMENT_MAX_UNCOMPRESSED_MB = env.int("DOCUMENT_MAX_UNCOMPRESSED_MB", default=300)
@@ -345,7 +352,8 @@ SEARCH_FUSION = env.str("SEARCH_FUSION", default="convex")
 SEARCH_LEXICAL_WEIGHT = env.float("SEARCH_LEXICAL_WEIGHT", default=0.6)
 SEARCH_DENSE_WEIGHT = env.float("SEARCH_DENSE_WEIGHT", default=0.4)
 SEARCH_RRF_K = env.int("SEARCH_RRF_K", default=60)
-SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=100)
+# Candidates per leg before fusion: 50 kept KorQuAD nDCG@10 at 0.939 and halves the dense leg (issue 14 notes).
+SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=50)
 # hnsw.ef_search for the dense leg; chosen from the ef_search/recall/latency table in docs/notes/issue-5.md.
 SEARCH_HNSW_EF_SEARCH = env.int("SEARCH_HNSW_EF_SEARCH", default=200)
 SEARCH_RETENTION_DAYS = env.int("SEARCH_RETENTION_DAYS", default=90)
@@ -359,7 +367,8 @@ if SEARCH_BACKEND == "opensearch":
 # Lexical ranking: "bm25" (IDF and length normalisation, computed in SQL over the matching passages) or "ts_rank_cd".
 SEARCH_LEXICAL_RANKING = env.str("SEARCH_LEXICAL_RANKING", default="bm25")
 # Most passages (by document frequency) the lexical leg scores per query, rarest words first; 0 = no limit (exact
-# BM25 over every passage with a query word). Bounds the leg's time on a large corpus: docs/notes/issue-5.md.
-SEARCH_LEXICAL_BUDGET = env.int("SEARCH_LEXICAL_BUDGET", default=5000)
+# BM25 over every passage with a query word). Bounds the leg's time on a large corpus: docs/notes/issue-5.md;
+# 2,000 kept 0.98-0.99 of exact BM25's top 10 at 100k and is ~1.8x faster than 5,000 (docs/notes/issue-14.md).
+SEARCH_LEXICAL_BUDGET = env.int("SEARCH_LEXICAL_BUDGET", default=2000)
 # Lexical leg statement timeout (ms, 0 = none): past it the search answers with the dense leg alone (logged).
 SEARCH_LEXICAL_TIMEOUT_MS = env.int("SEARCH_LEXICAL_TIMEOUT_MS", default=300)

@@ -3,7 +3,7 @@
 Dense leg: pgvector HNSW (cosine) with 0.8's iterative index scans (`hnsw.iterative_scan = relaxed_order`),
 so a selective access rule or filter does not starve the list; `hnsw.ef_search` from SEARCH_HNSW_EF_SEARCH.
 Lexical leg: the query's tsquery (Kiwi morphemes | synonyms, & exact codes) over the 'simple' tsvector (GIN),
-ranked with BM25 (global IDF, MaxScore pruning) or ts_rank_cd.
+ranked with BM25 (statistics of the partitions the user may search, MaxScore pruning) or ts_rank_cd.
 """
 
 import math
@@ -11,13 +11,13 @@ import math
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from pgvector.django import CosineDistance
 
 from documents.models import DocumentChunk
 from search.criteria import SearchFilters, apply_filters
 from search.lexical import LexicalQuery, phrase_tsquery
-from search.models import LexiconTerm, LexiconTotals
+from search.models import LexiconPartition, LexiconPartitionTerm
 
 NAME = "postgres"
 
@@ -76,7 +76,8 @@ def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: i
             .values_list("id", "rank")[:limit]
         )
         return _with_timeout(lambda: list(rows))
-    return _bm25(lexical, matched, limit=limit, expression=expression)
+    partitions = LexiconPartition.objects.searched_by(user, include_drafts=filters.include_drafts)
+    return _bm25(lexical, matched, partitions=partitions, limit=limit, expression=expression)
 
 
 def _with_timeout(run):
@@ -110,27 +111,32 @@ class LexicalTimeout(Exception):
     """The lexical leg ran past SEARCH_LEXICAL_TIMEOUT_MS; the caller searches with the dense leg alone."""
 
 
-def lexicon_statistics(phrases: list[tuple[str, ...]]) -> tuple[int, float, list[int]]:
-    """(passages in the collection, their mean lexeme count, passages containing each phrase), from the lexicon
-    tables the chunk triggers keep exact: one primary-key lookup per query. A phrase of several words counts
-    as its rarest word (an upper bound: its IDF is never overstated). Whole-collection figures, as in BM25
-    engines; they only enter scores and are never shown (counts shown to users come from visible_to)."""
+def lexicon_statistics(phrases: list[tuple[str, ...]], *, partitions) -> tuple[int, float, list[int]]:
+    """(passages, their mean lexeme count, passages containing each phrase) over `partitions` (a LexiconPartition
+    queryset, normally `searched_by(user)`), from the tables the triggers keep exact: two index lookups per query.
+    Summed over the partitions the user may search, the figures depend on no document they cannot see, so
+    neither scores nor ranks reveal hidden documents (issue 10). A phrase of several words counts as its rarest
+    word (an upper bound: its IDF is never overstated)."""
     words = sorted({word for phrase in phrases for word in phrase})
-    found = dict(LexiconTerm.objects.filter(term__in=words).values_list("term", "passages"))
-    totals = LexiconTotals.objects.filter(id=1).values_list("passages", "lexemes").first() or (0, 0)
-    passages = max(int(totals[0]), 0)
-    mean_length = totals[1] / passages if passages else 1.0
+    found = dict(
+        LexiconPartitionTerm.objects.filter(term__in=words, partition__in=partitions.values("id"))
+        .values("term").annotate(total=Sum("passages")).values_list("term", "total")
+    )
+    totals = partitions.aggregate(passages=Sum("passages"), lexemes=Sum("lexemes"))
+    passages = max(int(totals["passages"] or 0), 0)
+    mean_length = (totals["lexemes"] or 0) / passages if passages else 1.0
     return passages, mean_length, [min(max(int(found.get(word, 0)), 0) for word in phrase) for phrase in phrases]
 
 
-def _bm25(lexical: LexicalQuery, matched, *, limit: int, expression: str, budget: int | None = None,
+def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression: str, budget: int | None = None,
           prune: bool = True) -> list[tuple[int, float]]:
     """BM25 top-`limit` of `matched` (built on visible_to, so access and filters stay in the SQL), scoring only
     the passages that contain the query's rarest words.
 
     Binary BM25: each query term or phrase is tested once per passage (`@@`); passages are short, so term
-    frequency is 1 when present. IDF, N and the mean length are global and read from the lexicon tables (kept
-    exact by triggers), so a query needs no pass over all matching passages to count them.
+    frequency is 1 when present. IDF, N and the mean length are those of `partitions` (the user's searchable
+    visibility classes) and read from the lexicon tables (kept exact by triggers), so a query needs no pass over
+    all matching passages to count them.
 
     MaxScore: alternatives are sorted by IDF and only passages containing one of the rarest ("essential") ones
     are scored; the answer is exact once the limit-th score beats what a passage without them could reach (sum
@@ -148,7 +154,7 @@ def _bm25(lexical: LexicalQuery, matched, *, limit: int, expression: str, budget
     units = alternatives + required
     if not units:
         return []
-    n, avgdl, dfs = lexicon_statistics(phrases + list(lexical.required))
+    n, avgdl, dfs = lexicon_statistics(phrases + list(lexical.required), partitions=partitions)
     n = max(n, 1)
     idfs = [math.log(1 + (n - min(df, n) + 0.5) / (df + 0.5)) for df in dfs]
     order = sorted(range(len(alternatives)), key=lambda i: (-idfs[i], i))

@@ -130,3 +130,17 @@ def test_feedback_on_another_users_query_is_404(client_for):
 
     assert response.status_code == 404
     assert not UserFeedback.objects.exists()
+
+
+def test_every_search_is_logged_before_it_answers_so_an_immediate_rating_finds_it(client_for):
+    make_indexed_document(["리피토는 LDL 콜레스테롤을 낮춥니다."], title="리피토 정보")
+    client = client_for(UserFactory())
+
+    for query in ("리피토 효과", "콜레스테롤 낮추는 약", "LDL 수치"):
+        body = client.post(URL, {"query": query}, format="json").json()
+        rating = client.post(f"/api/search/queries/{body['query_id']}/feedback/", {"rating": 4}, format="json")
+        assert rating.status_code == 201
+
+    logs = SearchQuery.objects.select_related("response")
+    assert sorted(log.text for log in logs) == ["LDL 수치", "리피토 효과", "콜레스테롤 낮추는 약"]
+    assert all(log.created_at and log.response.created_at for log in logs)

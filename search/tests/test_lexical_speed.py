@@ -13,7 +13,7 @@ from documents.tests.factories import make_indexed_document
 from search.backends import postgres
 from search.criteria import SearchFilters
 from search.lexical import analyse
-from search.models import LexiconTerm, LexiconTotals
+from search.models import LexiconPartition, LexiconTerm, LexiconTotals
 from search.services import retrieve, search_chunks
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +22,14 @@ pytestmark = pytest.mark.django_db
 def test_document_frequency_follows_indexing_and_deletion(django_capture_on_commit_callbacks):
     unit = ("아토르바스타틴",)
     first = make_indexed_document(["아토르바스타틴은 스타틴 계열입니다."], title="첫 문서")
-    assert postgres.lexicon_statistics([unit])[2] == [1]
+    assert postgres.lexicon_statistics([unit], partitions=LexiconPartition.objects.all())[2] == [1]
 
     make_indexed_document(["아토르바스타틴 10mg 정제의 보관 방법"], title="둘째 문서")
-    assert postgres.lexicon_statistics([unit])[2] == [2]
+    assert postgres.lexicon_statistics([unit], partitions=LexiconPartition.objects.all())[2] == [2]
 
     with django_capture_on_commit_callbacks(execute=True):
         document_delete(document=first)
-    assert postgres.lexicon_statistics([unit])[2] == [1]
+    assert postgres.lexicon_statistics([unit], partitions=LexiconPartition.objects.all())[2] == [1]
 
 
 def _common_and_rare_passages():
@@ -49,8 +49,10 @@ def test_pruned_bm25_returns_the_same_ranking_as_scoring_every_match():
     lexical, expression, matched = _common_and_rare_passages()
 
     for limit in (2, 5, 20):
-        pruned = postgres._bm25(lexical, matched, limit=limit, expression=expression, budget=0)
-        full = postgres._bm25(lexical, matched, limit=limit, expression=expression, prune=False)
+        pruned = postgres._bm25(lexical, matched, limit=limit, expression=expression, budget=0,
+                                partitions=LexiconPartition.objects.all())
+        full = postgres._bm25(lexical, matched, limit=limit, expression=expression, prune=False,
+                              partitions=LexiconPartition.objects.all())
         assert [cid for cid, _s in pruned] == [cid for cid, _s in full]
         assert [round(s, 9) for _c, s in pruned] == [round(s, 9) for _c, s in full]
     top = Document.objects.get(chunks__id=pruned[0][0])
@@ -59,7 +61,8 @@ def test_pruned_bm25_returns_the_same_ranking_as_scoring_every_match():
 
 def test_lexical_budget_scores_the_rare_words_passages_and_keeps_their_order(settings):
     lexical, expression, matched = _common_and_rare_passages()
-    full = postgres._bm25(lexical, matched, limit=50, expression=expression, prune=False)
+    full = postgres._bm25(lexical, matched, limit=50, expression=expression, prune=False,
+                          partitions=LexiconPartition.objects.all())
     user = UserFactory()
 
     settings.SEARCH_LEXICAL_BUDGET = 3  # only the rarest word (리피토, in 3 passages) fits
@@ -135,5 +138,6 @@ def test_lexicon_statistics_equal_a_recount_after_indexing_reindexing_editing_an
         document_delete(document=second)
     assert _lexicon() == _recount() and _lexicon()[1][0] == 1
 
-    n, mean_length, dfs = postgres.lexicon_statistics([("크레스토",), ("없는낱말",), ("크레스토", "용량")])
+    n, mean_length, dfs = postgres.lexicon_statistics([("크레스토",), ("없는낱말",), ("크레스토", "용량")],
+                                                     partitions=LexiconPartition.objects.all())
     assert (n, dfs) == (1, [1, 0, 1]) and mean_length == _recount()[1][1]
