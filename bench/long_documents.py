@@ -29,6 +29,8 @@ class BenchDocument:
     filename: str
     pages: list[str]
     paragraphs: set[int] = field(default_factory=set)
+    content: bytes = b""  # the file itself, when it is not a PDF of `pages`
+    mime: str = ""
 
 
 @dataclass
@@ -126,6 +128,10 @@ def korquad_paragraphs(articles_limit: int = 140) -> BenchSet:
 
 def load_set(name: str, articles_limit: int = 140) -> BenchSet:
     """`articles_limit`: only the first N articles of the dev file and the sampled questions about them."""
+    if name == "pharma":
+        import pharma_documents
+
+        return pharma_documents.build()
     if name == "korquad":
         return korquad_paragraphs(articles_limit)
     return build(name, articles_limit)

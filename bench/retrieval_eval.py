@@ -9,7 +9,8 @@ every question is asked with POST /api/search/ (top_k 10) as an approved L1 user
 document: the first passage of each document in the results is that document's rank. Beside the API's figures
 it prints the parts alone over the same passages (lexical leg, dense leg, ranked by each document's best
 passage) and BM25 over whole documents (Kiwi morphemes of the extracted text). Sets: `korquad` (each paragraph a
-TXT document), `pages` and `articles` (bench/long_documents.py: whole articles as multi-page PDFs). Each set has
+TXT document), `pages` and `articles` (bench/long_documents.py: whole articles as multi-page PDFs), `pharma`
+(bench/pharma_documents.py: 18 product monographs and company rules with sections, 54 questions). Each set has
 its own scratch database (bench_api_<set>); `--reprocess` runs the pipeline again over every document (after a
 change to chunking or to what is embedded). Passage and query embeddings are cached in .bench-cache/.
 
@@ -75,7 +76,7 @@ def metrics(rankings, relevant):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--via-api", action="store_true", help="upload through /api/documents/, ask /api/search/")
-    parser.add_argument("--set", default="korquad", choices=["korquad", "pages", "articles"])
+    parser.add_argument("--set", default="korquad", choices=["korquad", "pages", "articles", "pharma"])
     parser.add_argument("--reprocess", action="store_true", help="run the pipeline again over every document")
     parser.add_argument("--questions", type=int, default=None, help="only the first N questions")
     parser.add_argument("--variants", action="store_true", help="--via-api: also post-fusion choices in-process")

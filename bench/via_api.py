@@ -57,6 +57,8 @@ def _token(client, user) -> str:
 def _file_bytes(bench_set, document) -> tuple[bytes, str]:
     from documents.filebuilders import pdf_bytes
 
+    if document.content:
+        return document.content, document.mime
     if bench_set.name == "korquad":
         return document.pages[0].encode("utf-8"), "text/plain"
     return pdf_bytes(document.pages), "application/pdf"
@@ -162,7 +164,8 @@ def run(args):
     chunks = len(key_of_chunk)
     print(f"command: python bench/retrieval_eval.py --via-api --set {args.set} --articles {args.articles} "
           f"--database {database}" + (f" --questions {args.questions}" if args.questions else ""))
-    print(f"data: {args.set}, first {args.articles} KorQuAD dev articles: {len(bench_set.documents)} documents, {chunks} passages "
+    source = "bench/pharma_documents.py" if args.set == "pharma" else f"first {args.articles} KorQuAD dev articles"
+    print(f"data: {args.set}, {source}: {len(bench_set.documents)} documents, {chunks} passages "
           f"(CHUNK_TARGET_CHARS {settings.CHUNK_TARGET_CHARS}), {len(questions)} questions; "
           f"machine: {_django.machine()}")
     print(f"API: {len(questions)} searches in {api_seconds:.0f} s; passages per document in the top 10: "

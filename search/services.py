@@ -9,6 +9,7 @@ extractive answer and the log (SearchQuery + SearchResponse); `feedback_submit()
 import logging
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,9 +85,40 @@ def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionC
     lexical = analyse(query)
     candidates = max(candidates or settings.SEARCH_CANDIDATES, top_k)
     dense, lexical_hits, backend = _legs(user, query, lexical, filters, candidates=candidates, ef_search=ef_search)
-    ranked = fuse(dense, lexical_hits, fusion)[:top_k]
+    fused = fuse(dense, lexical_hits, fusion)
+    ranked = spread_documents(fused, _documents_of(user, fused), top_k=top_k,
+                              per_document=settings.SEARCH_PASSAGES_PER_DOCUMENT)
     hits = _hydrate(user, ranked, dict(dense), dict(lexical_hits), lexical)
     return Retrieval(hits=hits, dense=dense, lexical=lexical_hits, backend=backend, lexical_query=lexical)
+
+
+def _documents_of(user, ranked) -> dict[int, object]:
+    return dict(DocumentChunk.objects.visible_to(user).filter(id__in=[cid for cid, _s in ranked])
+                .values_list("id", "document_id"))
+
+
+def spread_documents(ranked, document_of: dict, *, top_k: int, per_document: int) -> list[tuple[int, float]]:
+    """The fused passages with at most `per_document` of each document (0 = no cap) until top_k are chosen.
+
+    A long document cut into many passages would otherwise fill the top results with itself and push every
+    other document out (measured in docs/notes/issue-15.md); a document ranks by its best passage. When there
+    are fewer documents than places, the passages held back fill the rest in fused order.
+    """
+    if per_document <= 0:
+        return [item for item in ranked if item[0] in document_of][:top_k]
+    chosen, held_back, taken = [], [], Counter()
+    for chunk_id, score in ranked:
+        document_id = document_of.get(chunk_id)
+        if document_id is None:
+            continue
+        if taken[document_id] < per_document:
+            chosen.append((chunk_id, score))
+            taken[document_id] += 1
+            if len(chosen) == top_k:
+                return chosen
+        else:
+            held_back.append((chunk_id, score))
+    return chosen + held_back[:top_k - len(chosen)]
 
 
 def _hydrate(user, ranked, dense_scores, lexical_scores, lexical: LexicalQuery) -> list[SearchHit]:

@@ -244,6 +244,8 @@ SEARCH_LEXICAL_WEIGHT = env.float("SEARCH_LEXICAL_WEIGHT", default=0.6)
 SEARCH_DENSE_WEIGHT = env.float("SEARCH_DENSE_WEIGHT", default=0.4)
 SEARCH_RRF_K = env.int("SEARCH_RRF_K", default=60)
 SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=100)
+# At most this many passages of one document among the results (0 = no cap); see docs/notes/issue-15.md.
+SEARCH_PASSAGES_PER_DOCUMENT = env.int("SEARCH_PASSAGES_PER_DOCUMENT", default=1)
 # hnsw.ef_search for the dense leg; chosen from the ef_search/recall/latency table in docs/notes/issue-5.md.
 SEARCH_HNSW_EF_SEARCH = env.int("SEARCH_HNSW_EF_SEARCH", default=200)
 SEARCH_RETENTION_DAYS = env.int("SEARCH_RETENTION_DAYS", default=90)
