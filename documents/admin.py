@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from config.exceptions import DomainError
+from core.capabilities import can_approve_documents
 from documents import services
 from documents.models import ApprovalState, Document, DocumentChunk, ProcessingStatus
 from documents.pipeline import STAGE_LABELS
@@ -169,13 +170,16 @@ class DocumentAdmin(admin.ModelAdmin):
     def _set_approval(self, request, queryset, state, text):
         documents = list(queryset.exclude(approval_state=state))
         for document in documents:
-            services.document_set_approval(document=document, approval_state=state)
+            services.document_set_approval(document=document, approval_state=state, by=request.user)
         self.message_user(request, text % len(documents), messages.SUCCESS)
 
-    @admin.action(description=_("선택한 문서 승인"), permissions=["change"])
+    def has_approve_permission(self, request):
+        return can_approve_documents(request.user)
+
+    @admin.action(description=_("선택한 문서 승인"), permissions=["approve"])
     def approve_documents(self, request, queryset):
         self._set_approval(request, queryset, ApprovalState.APPROVED, _("%d건을 승인했습니다."))
 
-    @admin.action(description=_("선택한 문서 만료 처리"), permissions=["change"])
+    @admin.action(description=_("선택한 문서 만료 처리"), permissions=["approve"])
     def expire_documents(self, request, queryset):
         self._set_approval(request, queryset, ApprovalState.EXPIRED, _("%d건을 만료 처리했습니다."))

@@ -25,6 +25,16 @@ class AccessLevelTooHigh(DomainError):
     code = "access_level_too_high"
 
 
+class ReviewNotAllowed(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "review_not_allowed"
+
+
+class ReviewCommentRequired(DomainError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "review_comment_required"
+
+
 class ExtractionError(Exception):
     """Raised by a pipeline step; `reason` is the Korean sentence shown to the user."""
 

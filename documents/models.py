@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pgvector.django import HnswIndex, VectorField
 
+from core.capabilities import is_document_manager
+
 
 class DocumentType(models.TextChoices):
     PDF = "PDF", "PDF"
@@ -21,8 +23,13 @@ class DocumentType(models.TextChoices):
 
 
 class ApprovalState(models.TextChoices):
+    """A document's review life: an uploader who may not approve sends it for review (pending); a document
+    manager approves it or returns it with a comment; retiring it makes it expired."""
+
     DRAFT = "draft", _("초안")
+    PENDING = "pending", _("검토 대기")
     APPROVED = "approved", _("승인")
+    RETURNED = "returned", _("반려")
     EXPIRED = "expired", _("만료")
 
 
@@ -33,27 +40,39 @@ class ProcessingStatus(models.TextChoices):
     FAILED = "failed", _("실패")
 
 
+def published_rule(now=None) -> Q:
+    """Approved and not past its expiry: what readers other than the uploader and document managers get."""
+    unexpired = Q(valid_until__isnull=True) | Q(valid_until__gt=now or timezone.now())
+    return Q(approval_state=ApprovalState.APPROVED) & unexpired
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Documents `user` may see: the one access rule, applied in SQL on every path.
 
-        Superusers see everything. Others see documents at or below their access level that are
-        either for everyone (no department) or for their own department, and the documents they
-        uploaded themselves (an uploader can always check and fix what they sent).
+        Superusers and document managers (core.capabilities.is_document_manager) see every document.
+        Others see approved, unexpired documents at or below their access level that are either for
+        everyone (no department) or for their own department, and the documents they uploaded
+        themselves in any state (an uploader can always check and fix what they sent).
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
+        if is_document_manager(user):
             return self
         department_rule = Q(department__isnull=True)
         if user.department_id is not None:
             department_rule |= Q(department_id=user.department_id)
-        return self.filter(Q(department_rule, access_level__lte=user.access_level) | Q(uploaded_by=user))
+        return self.filter(Q(department_rule, published_rule(), access_level__lte=user.access_level)
+                           | Q(uploaded_by=user))
+
+    def awaiting_review(self):
+        return self.filter(approval_state=ApprovalState.PENDING)
 
     def searchable(self, *, include_drafts: bool = False):
         """Approved and unexpired (drafts too when asked), and fully processed."""
         now = timezone.now()
-        states = [ApprovalState.APPROVED, ApprovalState.DRAFT] if include_drafts else [ApprovalState.APPROVED]
+        states = ([ApprovalState.APPROVED, ApprovalState.DRAFT, ApprovalState.PENDING] if include_drafts
+                  else [ApprovalState.APPROVED])
         return self.filter(
             Q(valid_until__isnull=True) | Q(valid_until__gt=now),
             approval_state__in=states,
@@ -83,6 +102,10 @@ class Document(models.Model):
                                       default=ApprovalState.APPROVED)
     valid_until = models.DateTimeField(_("유효 기한"), null=True, blank=True)
     version = models.PositiveIntegerField(_("버전"), default=1)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("검토한 사람"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="reviewed_documents")
+    reviewed_at = models.DateTimeField(_("검토 시각"), null=True, blank=True)
+    review_comment = models.TextField(_("검토 의견"), blank=True, default="")
     status = models.CharField(_("처리 상태"), max_length=12, choices=ProcessingStatus.choices,
                               default=ProcessingStatus.QUEUED, db_index=True)
     stage = models.CharField(_("현재 단계"), max_length=20, blank=True, default="")
@@ -113,6 +136,9 @@ class Document(models.Model):
         verbose_name = _("문서")
         verbose_name_plural = _("문서")
         ordering = ["-created_at"]
+        permissions = [
+            ("manage_documents", _("모든 등급·부서·상태의 문서를 열람하고 승인·반려·만료 처리")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(access_level__gte=1, access_level__lte=3),
                                    name="documents_access_level_1_3"),

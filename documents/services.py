@@ -14,8 +14,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.capabilities import can_approve_documents, can_set_any_access_level
 from documents.detection import detect_type
-from documents.errors import AccessLevelTooHigh, DuplicateDocument, FileTooLarge
+from documents.errors import (
+    AccessLevelTooHigh,
+    DuplicateDocument,
+    FileTooLarge,
+    ReviewCommentRequired,
+    ReviewNotAllowed,
+)
 from documents.indexing import reindex_titles
 from documents.models import ApprovalState, Document, ProcessingStatus
 from documents.relations import relation_fields
@@ -46,7 +53,7 @@ def _checksum(file) -> str:
 
 
 def _check_access_level(*, user, access_level: int) -> None:
-    if user is None or user.is_staff or user.is_superuser:
+    if user is None or can_set_any_access_level(user):
         return
     if access_level > user.access_level:
         raise AccessLevelTooHigh(
@@ -100,6 +107,15 @@ def _mark_queued(document: Document, *, reset_attempts: bool) -> None:
         document.attempts = 0
 
 
+def _initial_approval_state(*, uploaded_by, requested: str) -> str:
+    """Uploads by someone who may not approve wait for review instead of being published."""
+    if uploaded_by is None or can_approve_documents(uploaded_by):
+        return requested
+    if requested == ApprovalState.DRAFT:
+        return ApprovalState.DRAFT
+    return ApprovalState.PENDING
+
+
 def _set_relations(document: Document, relations: dict | None) -> None:
     for name in relation_fields():
         if relations and name in relations:
@@ -114,8 +130,10 @@ def document_create(*, uploaded_by, file, title: str = "", access_level: int = 1
 
     Refuses (nothing stored) a file over DOCUMENT_MAX_UPLOAD_MB (413), a type not supported by content
     (415), bytes already uploaded (409, naming the existing document) and an access level above the
-    uploader's own unless staff (403). `enqueue=False` leaves processing to the caller (seed, bench, --sync).
+    uploader's own unless a document manager (403). An uploader who may not approve gets `pending`
+    (검토 대기) instead of `approved`. `enqueue=False` leaves processing to the caller (seed, bench, --sync).
     """
+    approval_state = _initial_approval_state(uploaded_by=uploaded_by, requested=approval_state)
     _check_access_level(user=uploaded_by, access_level=access_level)
     checksum, detected = _check_file(file)
     source = clean_filename(file.name)
@@ -158,6 +176,7 @@ def document_update(*, document: Document, by, relations: dict | None = None, **
     retitled = "title" in fields and fields["title"] != document.title
     for name, value in fields.items():
         setattr(document, name, value)
+    _resubmit_if_returned(document, by=by)
     document.full_clean(exclude=["checksum"])
     document.save()
     _set_relations(document, relations)
@@ -176,6 +195,7 @@ def document_replace_file(*, document: Document, file, by) -> Document:
     document.source, document.checksum, document.size = source, checksum, file.size
     document.document_type, document.mime_type = detected.document_type, detected.mime_type
     document.version += 1
+    _resubmit_if_returned(document, by=by)
     document.file.save(source, file, save=False)
     _mark_queued(document, reset_attempts=True)
     document.full_clean(exclude=["checksum"])
@@ -197,11 +217,38 @@ def document_reprocess(*, document: Document, enqueue: bool = True) -> Document:
     return document
 
 
+def _resubmit_if_returned(document: Document, *, by) -> None:
+    """A returned document that its uploader fixes goes back into the review queue."""
+    if document.approval_state == ApprovalState.RETURNED and not can_approve_documents(by):
+        document.approval_state = ApprovalState.PENDING
+
+
 @transaction.atomic
-def document_set_approval(*, document: Document, approval_state: str) -> Document:
+def document_set_approval(*, document: Document, approval_state: str, by=None, comment: str = "") -> Document:
+    """Set the approval state as a document manager, recording who and when."""
     document.approval_state = approval_state
-    document.save(update_fields=["approval_state", "updated_at"])
+    document.reviewed_by, document.reviewed_at = by, timezone.now()
+    document.review_comment = nfc(comment).strip()
+    document.save(update_fields=["approval_state", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
     return document
+
+
+def document_review(*, document: Document, reviewer, approve: bool, comment: str = "") -> Document:
+    """Approve a document (search and chat find it once it is processed) or return it to its uploader
+    with a comment saying what to fix. Only document managers review (ReviewNotAllowed otherwise)."""
+    if not can_approve_documents(reviewer):
+        raise ReviewNotAllowed(_("문서 검토(승인·반려)는 문서 관리자만 할 수 있습니다."))
+    if not approve and not nfc(comment).strip():
+        raise ReviewCommentRequired(_("반려할 때는 무엇을 고쳐야 하는지 검토 의견을 적어 주세요."))
+    state = ApprovalState.APPROVED if approve else ApprovalState.RETURNED
+    return document_set_approval(document=document, approval_state=state, by=reviewer, comment=comment)
+
+
+def document_retire(*, document: Document, by, comment: str = "") -> Document:
+    """Take a document out of use (만료): readers no longer see it; document managers still do."""
+    if not can_approve_documents(by):
+        raise ReviewNotAllowed(_("문서 만료 처리는 문서 관리자만 할 수 있습니다."))
+    return document_set_approval(document=document, approval_state=ApprovalState.EXPIRED, by=by, comment=comment)
 
 
 def _delete_stored_file(name: str) -> None:

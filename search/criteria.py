@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
+from core.capabilities import can_search_drafts
 from documents.models import DocumentType
 
 ALLOWED_KEYS = {"document_type", "department", "customer", "product", "metadata", "created_after",
@@ -49,10 +50,6 @@ class SearchFilters:
         if self.include_drafts:
             out["include_drafts"] = True
         return out
-
-
-def can_search_drafts(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.is_staff))
 
 
 def _strings(key, value) -> tuple[str, ...]:

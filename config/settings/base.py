@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "import_export",
+    "core",
     "accounts",
     "sales",
     "documents",

@@ -52,7 +52,8 @@ class DocumentSerializer(RelationsMixin, serializers.ModelSerializer):
     class Meta:
         model = Document
         fields = ["id", "title", "document_type", "source", "size", "mime_type", "checksum", "access_level",
-                  "department", "metadata", "approval_state", "valid_until", "version", "status", "stage",
+                  "department", "metadata", "approval_state", "reviewed_at", "review_comment", "valid_until",
+                  "version", "status", "stage",
                   "stage_started_at", "stage_timeline", "error", "attempts", "uploaded_by", "chunk_count",
                   "created_at", "updated_at"]
         read_only_fields = fields
@@ -88,3 +89,9 @@ class DocumentChunkSerializer(serializers.ModelSerializer):
         model = DocumentChunk
         fields = ["id", "ordinal", "page", "section", "text", "char_start", "char_end", "token_count"]
         read_only_fields = fields
+
+
+class DocumentReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", _("승인")), ("return", _("반려"))],
+                                       error_messages={"invalid_choice": _("decision은 approve 또는 return이어야 합니다.")})
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)

@@ -15,6 +15,7 @@ from config.exceptions import DomainError
 from documents import services
 from documents.api.serializers import (
     DocumentChunkSerializer,
+    DocumentReviewSerializer,
     DocumentSerializer,
     DocumentUpdateSerializer,
     DocumentUploadSerializer,
@@ -22,7 +23,8 @@ from documents.api.serializers import (
 from documents.errors import FileTooLarge
 from documents.filters import DocumentFilter
 from documents.models import Document
-from documents.permissions import CanManageDocument, can_approve
+from core.capabilities import can_approve_documents
+from documents.permissions import CanManageDocument
 from documents.relations import relation_fields
 
 
@@ -83,9 +85,12 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
         serializer = DocumentUpdateSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "approval_state" in data and data["approval_state"] != document.approval_state and not can_approve(
-                request.user):
-            raise ApprovalNotAllowed(_("승인 상태는 관리자나 L3 사용자만 바꿀 수 있습니다."))
+        if "approval_state" in data and data["approval_state"] != document.approval_state:
+            if not can_approve_documents(request.user):
+                raise ApprovalNotAllowed(_("승인 상태는 문서 관리자만 바꿀 수 있습니다. 검토를 요청해 주세요."))
+            document = services.document_set_approval(document=document, approval_state=data.pop("approval_state"),
+                                                      by=request.user)
+        data.pop("approval_state", None)
         new_file = data.pop("file", None)
         relations = _relations(data)
         if data or relations:
@@ -123,6 +128,18 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
         document = self.get_object()
         page = self.paginate_queryset(document.chunks.order_by("ordinal"))
         return self.get_paginated_response(DocumentChunkSerializer(page, many=True).data)
+
+    @extend_schema(request=DocumentReviewSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """Approve a document or return it to its uploader with a comment (document managers only)."""
+        document = self.get_object()
+        serializer = DocumentReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.document_review(document=document, reviewer=request.user,
+                                            approve=serializer.validated_data["decision"] == "approve",
+                                            comment=serializer.validated_data.get("comment", ""))
+        return self._detail(document)
 
     @extend_schema(request=None, responses={202: DocumentSerializer})
     @action(detail=True, methods=["post"])

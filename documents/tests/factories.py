@@ -33,3 +33,15 @@ def make_indexed_document(passages: list[str], **fields) -> Document:
     document = DocumentFactory(content="\n".join(passages), **fields)
     replace_chunks(document, [ChunkDraft(text=text, page=i + 1) for i, text in enumerate(passages)])
     return document
+
+
+def document_manager(**fields):
+    """A user holding `documents.manage_documents` (the 문서 관리자 persona), not a superuser."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory(**fields)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="documents",
+                                                     codename="manage_documents"))
+    return user

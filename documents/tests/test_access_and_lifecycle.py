@@ -48,8 +48,9 @@ def test_list_shows_only_visible_documents_without_n_plus_one(client_for, django
     DocumentFactory(title="항암 L1", department=onco)
     DocumentFactory(title="L3", access_level=3)
 
-    # count + page + one prefetch per sales relation (customers, products, interactions, sales records): constant in N.
-    with django_assert_max_num_queries(7):
+    # permission lookup (user + group permissions, once per request) + count + page + one prefetch per sales
+    # relation (customers, products, interactions, sales records): constant in N.
+    with django_assert_max_num_queries(9):
         response = client_for(user).get("/api/documents/")
 
     titles = {item["title"] for item in response.json()["results"]}

@@ -49,14 +49,28 @@ def test_admin_upload_of_an_executable_shows_the_reason_and_stores_nothing(clien
     assert not Document.objects.exists()
 
 
-def test_staff_who_is_not_superuser_sees_only_documents_visible_to_them(librarian_client):
+def test_staff_who_is_not_a_document_manager_sees_only_documents_visible_to_them(client):
+    staff = UserFactory(is_staff=True, department=None)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="documents")
+                               .exclude(codename="manage_documents"))
+    client.force_login(staff)
     DocumentFactory(title="공개 문서")
     hidden = DocumentFactory(title="L3 단가표", access_level=3)
 
-    page = librarian_client.get(CHANGELIST).content.decode()
+    page = client.get(CHANGELIST).content.decode()
 
     assert "공개 문서" in page and "L3 단가표" not in page
-    assert librarian_client.get(f"{CHANGELIST}{hidden.pk}/change/").status_code == 302  # "doesn't exist"
+    assert client.get(f"{CHANGELIST}{hidden.pk}/change/").status_code == 302  # "doesn't exist"
+
+
+def test_document_manager_sees_documents_of_every_level_and_state(librarian_client):
+    DocumentFactory(title="공개 문서")
+    DocumentFactory(title="L3 단가표", access_level=3)
+    DocumentFactory(title="검토 중 자료", approval_state=ApprovalState.PENDING)
+
+    page = librarian_client.get(CHANGELIST).content.decode()
+
+    assert "공개 문서" in page and "L3 단가표" in page and "검토 중 자료" in page
 
 
 def test_failed_document_page_shows_reason_timeline_and_chunks_read_only(client):

@@ -10,6 +10,7 @@ from accounts.tests.factories import SuperUserFactory, UserFactory
 from chat.models import TraceLog
 from documents.models import Document, DocumentChunk, ProcessingStatus
 from documents import filebuilders as builders
+from documents.tests.factories import document_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -110,13 +111,13 @@ def test_same_bytes_again_get_409_naming_the_existing_document(upload):
     assert Document.objects.count() == 1
 
 
-def test_user_cannot_give_a_document_a_level_above_their_own_but_staff_can(upload):
+def test_user_cannot_give_a_document_a_level_above_their_own_but_a_document_manager_can(upload):
     response = upload(UserFactory(access_level=1), "a.txt", b"L2 only", access_level=2)
     assert response.status_code == 403
     assert "L1" in response.json()["detail"] and not Document.objects.exists()
 
-    staff = UserFactory(access_level=1, is_staff=True)
-    assert upload(staff, "a.txt", b"L2 only", access_level=2).status_code == 201
+    assert upload(UserFactory(access_level=1, is_staff=True), "a.txt", b"L2 only", access_level=2).status_code == 403
+    assert upload(document_manager(access_level=1), "a.txt", b"L2 only", access_level=2).status_code == 201
 
 
 def test_encrypted_pdf_is_kept_as_failed_with_a_reason_and_can_be_fixed(upload, client_for, run_on_commit):
