@@ -8,15 +8,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import UserFactory
 from documents import filebuilders as builders
+from documents.tests.factories import document_manager
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def upload(client_for, django_capture_on_commit_callbacks):
+    """Upload as a document manager, so the document is approved and searchable at once."""
+    manager = document_manager()
+
     def send(name, content, **fields):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client_for(UserFactory()).post(
+            response = client_for(manager).post(
                 "/api/documents/", {"file": SimpleUploadedFile(name, content), **fields}, format="multipart")
         assert response.status_code == 201, response.json()
         return response.json()["id"]
@@ -90,3 +94,12 @@ def test_a_heading_word_finds_the_passages_of_its_section_on_the_next_page(uploa
     results = search("보관 개봉 후 사용 기한")
 
     assert results[0]["page"] == 2 and results[0]["section"] == "1. 보관 방법"
+
+
+def test_a_brand_asked_without_its_dosage_form_finds_the_product_document(upload, search):
+    lipitor = upload("a.txt", "리피토정의 최대 용량은 1일 80mg이다.".encode(), title="제품 정보 A")
+    upload("b.txt", "노바스크정의 최대 용량은 1일 10mg이다.".encode(), title="제품 정보 B")
+
+    results = search("리피토 최대 용량")
+
+    assert results[0]["document_id"] == lipitor and results[0]["lexical_score"] is not None
