@@ -171,13 +171,14 @@ def run(args):
     print(f"API: {len(questions)} searches in {api_seconds:.0f} s; passages per document in the top 10: "
           f"{sum(passages_per_result) / len(passages_per_result):.2f}; new embeddings this run: {cache.misses}")
     print(f"product: SEARCH_FUSION={settings.SEARCH_FUSION} lexical {settings.SEARCH_LEXICAL_WEIGHT} / "
-          f"dense {settings.SEARCH_DENSE_WEIGHT}\n")
+          f"dense {settings.SEARCH_DENSE_WEIGHT}, SEARCH_PASSAGES_PER_DOCUMENT={settings.SEARCH_PASSAGES_PER_DOCUMENT}, "
+          f"SEARCH_RANK_DOCUMENTS={settings.SEARCH_RANK_DOCUMENTS}\n")
     rows = [("product: POST /api/search/, top_k 10", api_rankings),
             ("lexical leg alone (best passage per document)", lexical_rankings),
             ("dense leg alone (best passage per document)", dense_rankings),
             ("BM25 over whole documents (Kiwi)", whole)]
     if args.variants:
-        rows += variants(legs, key_of_chunk, whole_scored)
+        rows += variants(legs, key_of_chunk, whole_scored, questions, rep)
     print("| method (scored per document) | R@5 | R@10 | MRR@10 | nDCG@10 | nDCG@10, repeats removed |")
     print("|---|---|---|---|---|---|")
     for name, rankings in rows:
@@ -186,23 +187,37 @@ def run(args):
         print(f"| {name} | {r5:.3f} | {r10:.3f} | {mrr:.3f} | {ndcg:.3f} | {deduplicated:.3f} |")
 
 
-def variants(legs, key_of_chunk, whole_scored):
+def variants(legs, key_of_chunk, whole_scored, questions, rep):
     """Post-fusion choices over the same legs, in-process (the legs are what the API's search computed)."""
     from search.fusion import FusionConfig, fuse
-    from search.services import spread_documents
+    from search.lexical import analyse
+    from search.services import order_by_document, passage_terms, spread_documents
 
-    def ranked(config, per_document):
-        return [[key_of_chunk[c] for c, _s in spread_documents(fuse(d, lx, config), key_of_chunk, top_k=10,
-                                                               per_document=per_document)] for d, lx in legs]
+    terms_of = passage_terms(rep, key_of_chunk)
+    analysed = [analyse(question) for question in questions]
+
+    def ranked(config, per_document, by_document=False):
+        rankings = []
+        for (dense, lexical), query in zip(legs, analysed, strict=True):
+            fused = fuse(dense, lexical, config)
+            if by_document:
+                fused = order_by_document(fused, dense, query, key_of_chunk, terms_of, config)
+            chosen = spread_documents(fused, key_of_chunk, top_k=10, per_document=per_document)
+            rankings.append([key_of_chunk[c] for c, _s in chosen])
+        return rankings
 
     rows = []
     for per_document in (0, 1, 2, 3):
-        rows.append((f"convex 0.6/0.4, at most {per_document or 'any'} passages per document",
+        rows.append((f"convex 0.6/0.4, passages ranked alone, at most {per_document or 'any'} per document",
                      ranked(FusionConfig("convex", 0.6, 0.4), per_document)))
+    for per_document in (1, 2):
+        rows.append((f"convex 0.6/0.4, documents by query words found in their passages, at most {per_document}",
+                     ranked(FusionConfig("convex", 0.6, 0.4), per_document, True)))
     for weight in (0.4, 0.5, 0.7, 0.8):
-        rows.append((f"convex {weight:.1f}/{1 - weight:.1f}, 1 passage per document",
-                     ranked(FusionConfig("convex", weight, 1 - weight), 1)))
-    rows.append(("RRF k=60, 1 passage per document", ranked(FusionConfig("rrf", 1.0, 1.0, 60), 1)))
+        rows.append((f"convex {weight:.1f}/{1 - weight:.1f}, documents by query words found, 1 per document",
+                     ranked(FusionConfig("convex", weight, 1 - weight), 1, True)))
+    rows.append(("RRF k=60, documents by query words found, 1 per document",
+                 ranked(FusionConfig("rrf", 1.0, 1.0, 60), 1, True)))
     # The issue's reference: BM25 over whole documents fused (convex 0.6/0.4) with each document's best dense passage.
     fused_whole = []
     for (dense, _lexical), bm25 in zip(legs, whole_scored, strict=True):

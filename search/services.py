@@ -7,9 +7,11 @@ extractive answer and the log (SearchQuery + SearchResponse); `feedback_submit()
 """
 
 import logging
+import math
+import re
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,8 +88,10 @@ def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionC
     candidates = max(candidates or settings.SEARCH_CANDIDATES, top_k)
     dense, lexical_hits, backend = _legs(user, query, lexical, filters, candidates=candidates, ef_search=ef_search)
     fused = fuse(dense, lexical_hits, fusion)
-    ranked = spread_documents(fused, _documents_of(user, fused), top_k=top_k,
-                              per_document=settings.SEARCH_PASSAGES_PER_DOCUMENT)
+    document_of = _documents_of(user, fused)
+    if settings.SEARCH_RANK_DOCUMENTS:
+        fused = order_by_document(fused, dense, lexical, document_of, passage_terms(user, document_of), fusion)
+    ranked = spread_documents(fused, document_of, top_k=top_k, per_document=settings.SEARCH_PASSAGES_PER_DOCUMENT)
     hits = _hydrate(user, ranked, dict(dense), dict(lexical_hits), lexical)
     return Retrieval(hits=hits, dense=dense, lexical=lexical_hits, backend=backend, lexical_query=lexical)
 
@@ -95,6 +99,45 @@ def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionC
 def _documents_of(user, ranked) -> dict[int, object]:
     return dict(DocumentChunk.objects.visible_to(user).filter(id__in=[cid for cid, _s in ranked])
                 .values_list("id", "document_id"))
+
+
+def passage_terms(user, chunk_ids) -> dict[int, set[str]]:
+    """The indexed lexemes of each passage, read from its tsvector (no analysis at query time)."""
+    rows = DocumentChunk.objects.visible_to(user).filter(id__in=list(chunk_ids), search_vector__isnull=False)
+    return {chunk_id: set(TSVECTOR_LEXEME.findall(vector)) for chunk_id, vector in rows.values_list("id", "search_vector")}
+
+
+TSVECTOR_LEXEME = re.compile(r"'((?:[^']|'')+)'")
+
+
+def order_by_document(fused, dense, lexical: LexicalQuery, document_of: dict, terms_of: dict[int, set[str]],
+                      fusion: FusionConfig | None = None) -> list[tuple[int, float]]:
+    """The fused passages regrouped so documents come in the order of a fusion at the document level.
+
+    A document's lexical score is the IDF-weighted share of the query's words found anywhere in its candidate
+    passages, its dense score that of its best passage. A question often names the product in one passage
+    ("로수바스타틴" in the overview) and the attribute in another ("시작 용량" under 용법·용량); the document that
+    holds both then ranks above those that hold only the attribute, without favouring a document for being
+    long (measured in docs/notes/issue-15.md). Within a document the passages keep their fused order.
+    """
+    words = sorted(set(lexical.terms))
+    if not words:
+        return fused
+    total, _mean, frequencies = postgres.lexicon_statistics([(word,) for word in words])
+    weight = {word: math.log(1 + (total - df + 0.5) / (df + 0.5)) for word, df in zip(words, frequencies)}
+    found = defaultdict(set)
+    for chunk_id, _score in fused:
+        if (document_id := document_of.get(chunk_id)) is not None:
+            found[document_id] |= terms_of.get(chunk_id, set()) & weight.keys()
+    document_lexical = sorted(((d, sum(weight[w] for w in hit)) for d, hit in found.items() if hit),
+                              key=lambda item: -item[1])
+    dense_best = {}
+    for chunk_id, score in dense:
+        if (document_id := document_of.get(chunk_id)) is not None:
+            dense_best.setdefault(document_id, score)
+    document_dense = sorted(dense_best.items(), key=lambda item: -item[1])
+    place = {document_id: n for n, (document_id, _s) in enumerate(fuse(document_dense, document_lexical, fusion))}
+    return sorted(fused, key=lambda item: place.get(document_of.get(item[0]), len(place)))
 
 
 def spread_documents(ranked, document_of: dict, *, top_k: int, per_document: int) -> list[tuple[int, float]]:
