@@ -114,23 +114,35 @@ def order_by_document(fused, dense, lexical: LexicalQuery, document_of: dict, te
                       fusion: FusionConfig | None = None) -> list[tuple[int, float]]:
     """The fused passages regrouped so documents come in the order of a fusion at the document level.
 
-    A document's lexical score is the IDF-weighted share of the query's words found anywhere in its candidate
-    passages, its dense score that of its best passage. A question often names the product in one passage
+    A document's lexical score is the IDF-weighted sum of the query's words found anywhere in its candidate
+    passages (a drug named by any name of its synonym group counts once), its dense score that of its best
+    passage. A question often names the product in one passage
     ("로수바스타틴" in the overview) and the attribute in another ("시작 용량" under 용법·용량); the document that
     holds both then ranks above those that hold only the attribute, without favouring a document for being
     long (measured in docs/notes/issue-15.md). Within a document the passages keep their fused order.
     """
-    words = sorted(set(lexical.terms))
-    if not words:
+    # The names of a synonym group are one concept: a document naming any of them covers it once.
+    names = [set(phrase) for phrase in lexical.synonyms]
+    name_words = set().union(*names)
+    words = sorted(set(lexical.terms) - name_words)
+    statistics_for = sorted(set(words) | name_words)
+    if not statistics_for:
         return fused
-    total, _mean, frequencies = postgres.lexicon_statistics([(word,) for word in words])
-    weight = {word: math.log(1 + (total - df + 0.5) / (df + 0.5)) for word, df in zip(words, frequencies)}
-    found = defaultdict(set)
+    total, _mean, frequencies = postgres.lexicon_statistics([(word,) for word in statistics_for])
+    idf = {word: math.log(1 + (total - df + 0.5) / (df + 0.5)) for word, df in zip(statistics_for, frequencies)
+           if df > 0}
+    name_weight = max((idf[word] for word in name_words if word in idf), default=0.0)
+    found_terms = defaultdict(set)
     for chunk_id, _score in fused:
         if (document_id := document_of.get(chunk_id)) is not None:
-            found[document_id] |= terms_of.get(chunk_id, set()) & weight.keys()
-    document_lexical = sorted(((d, sum(weight[w] for w in hit)) for d, hit in found.items() if hit),
-                              key=lambda item: -item[1])
+            found_terms[document_id] |= terms_of.get(chunk_id, set())
+
+    def coverage(terms: set[str]) -> float:
+        score = sum(idf.get(word, 0.0) for word in words if word in terms)
+        return score + (name_weight if any(name <= terms for name in names) else 0.0)
+
+    document_lexical = sorted(((d, coverage(terms)) for d, terms in found_terms.items()), key=lambda item: -item[1])
+    document_lexical = [(d, score) for d, score in document_lexical if score > 0]
     dense_best = {}
     for chunk_id, score in dense:
         if (document_id := document_of.get(chunk_id)) is not None:
