@@ -103,3 +103,19 @@ def test_a_brand_asked_without_its_dosage_form_finds_the_product_document(upload
     results = search("리피토 최대 용량")
 
     assert results[0]["document_id"] == lipitor and results[0]["lexical_score"] is not None
+
+
+def test_the_document_naming_the_product_in_one_passage_and_the_asked_fact_in_another_ranks_first(upload, search):
+    def monograph(brand, ingredient, dose):
+        return builders.pdf_bytes([f"1. 제품 개요\n{brand}은 {ingredient} 성분의 고지혈증 치료제이다. 식이요법과 운동요법으로 "
+                                   "충분하지 않은 환자에게 쓰며, 영업 담당자는 방문 전에 허가사항과 경쟁 제품 정보를 "
+                                   "확인한다. 디테일링 자료는 마케팅팀이 분기마다 갱신한다.",
+                                   f"3. 용법·용량\n시작 용량은 1일 1회 {dose}이며, 시작 용량으로 4주 뒤 검사한다."])
+
+    crestor = upload("c.pdf", monograph("크레스토정", "로수바스타틴", "5mg"), title="제품 정보 C")
+    upload("l.pdf", monograph("리피토정", "아토르바스타틴", "10mg"), title="제품 정보 L")
+    upload("p.pdf", monograph("리바로정", "피타바스타틴", "2mg"), title="제품 정보 P")
+
+    results = search("로수바스타틴 시작 용량")
+
+    assert results[0]["document_id"] == crestor
