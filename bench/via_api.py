@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 import time
 from collections import Counter
 
@@ -178,7 +179,7 @@ def run(args):
             ("dense leg alone (best passage per document)", dense_rankings),
             ("BM25 over whole documents (Kiwi)", whole)]
     if args.variants:
-        rows += variants(legs, key_of_chunk, whole_scored, questions, rep)
+        rows += variants(legs, key_of_chunk, whole_scored, questions)
     print("| method (scored per document) | R@5 | R@10 | MRR@10 | nDCG@10 | nDCG@10, repeats removed |")
     print("|---|---|---|---|---|---|")
     for name, rankings in rows:
@@ -187,13 +188,17 @@ def run(args):
         print(f"| {name} | {r5:.3f} | {r10:.3f} | {mrr:.3f} | {ndcg:.3f} | {deduplicated:.3f} |")
 
 
-def variants(legs, key_of_chunk, whole_scored, questions, rep):
+def variants(legs, key_of_chunk, whole_scored, questions):
     """Post-fusion choices over the same legs, in-process (the legs are what the API's search computed)."""
     from search.fusion import FusionConfig, fuse
     from search.lexical import analyse
-    from search.services import order_by_document, passage_terms, spread_documents
+    from documents.models import DocumentChunk
+    from search.services import order_by_document, spread_documents
 
-    terms_of = passage_terms(rep, key_of_chunk)
+    # Every lexeme of every passage, once (the product asks SQL for the query's words per search instead).
+    lexeme = re.compile(r"'((?:[^']|'')+)'")
+    terms_of = {chunk_id: set(lexeme.findall(vector)) for chunk_id, vector in
+                DocumentChunk.objects.filter(search_vector__isnull=False).values_list("id", "search_vector")}
     analysed = [analyse(question) for question in questions]
 
     def ranked(config, per_document, by_document=False):

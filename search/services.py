@@ -8,7 +8,6 @@ extractive answer and the log (SearchQuery + SearchResponse); `feedback_submit()
 
 import logging
 import math
-import re
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -18,6 +17,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 
@@ -88,26 +88,32 @@ def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionC
     candidates = max(candidates or settings.SEARCH_CANDIDATES, top_k)
     dense, lexical_hits, backend = _legs(user, query, lexical, filters, candidates=candidates, ef_search=ef_search)
     fused = fuse(dense, lexical_hits, fusion)
-    document_of = _documents_of(user, fused)
     if settings.SEARCH_RANK_DOCUMENTS:
-        fused = order_by_document(fused, dense, lexical, document_of, passage_terms(user, document_of), fusion)
+        document_of, terms_of = _candidates(user, fused, query_words(lexical))
+        fused = order_by_document(fused, dense, lexical, document_of, terms_of, fusion)
+    else:
+        document_of, _terms = _candidates(user, fused, [])
     ranked = spread_documents(fused, document_of, top_k=top_k, per_document=settings.SEARCH_PASSAGES_PER_DOCUMENT)
     hits = _hydrate(user, ranked, dict(dense), dict(lexical_hits), lexical)
     return Retrieval(hits=hits, dense=dense, lexical=lexical_hits, backend=backend, lexical_query=lexical)
 
 
-def _documents_of(user, ranked) -> dict[int, object]:
-    return dict(DocumentChunk.objects.visible_to(user).filter(id__in=[cid for cid, _s in ranked])
-                .values_list("id", "document_id"))
+def query_words(lexical: LexicalQuery) -> list[str]:
+    return sorted(set(lexical.terms).union(*(set(phrase) for phrase in lexical.synonyms)))
 
 
-def passage_terms(user, chunk_ids) -> dict[int, set[str]]:
-    """The indexed lexemes of each passage, read from its tsvector (no analysis at query time)."""
-    rows = DocumentChunk.objects.visible_to(user).filter(id__in=list(chunk_ids), search_vector__isnull=False)
-    return {chunk_id: set(TSVECTOR_LEXEME.findall(vector)) for chunk_id, vector in rows.values_list("id", "search_vector")}
-
-
-TSVECTOR_LEXEME = re.compile(r"'((?:[^']|'')+)'")
+def _candidates(user, ranked, words: list[str]) -> tuple[dict[int, object], dict[int, set[str]]]:
+    """Each fused passage's document and which of `words` its tsvector holds (intersected in SQL, so only the
+    few matching lexemes travel)."""
+    rows = DocumentChunk.objects.visible_to(user).filter(id__in=[cid for cid, _s in ranked])
+    if not words:
+        return dict(rows.values_list("id", "document_id")), {}
+    found = RawSQL("ARRAY(SELECT unnest(tsvector_to_array(documents_documentchunk.search_vector)) "
+                   "INTERSECT SELECT unnest(%s::text[]))", (words,))
+    document_of, terms_of = {}, {}
+    for chunk_id, document_id, terms in rows.annotate(found=found).values_list("id", "document_id", "found"):
+        document_of[chunk_id], terms_of[chunk_id] = document_id, set(terms or ())
+    return document_of, terms_of
 
 
 def order_by_document(fused, dense, lexical: LexicalQuery, document_of: dict, terms_of: dict[int, set[str]],
