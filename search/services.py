@@ -7,14 +7,17 @@ answer (search/composer.py) and the log (SearchQuery + SearchResponse); `feedbac
 """
 
 import logging
+import math
 import time
 import uuid
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 
@@ -84,9 +87,99 @@ def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionC
     lexical = analyse(query)
     candidates = max(candidates or settings.SEARCH_CANDIDATES, top_k)
     dense, lexical_hits, backend = _legs(user, query, lexical, filters, candidates=candidates, ef_search=ef_search)
-    ranked = fuse(dense, lexical_hits, fusion)[:top_k]
+    fused = fuse(dense, lexical_hits, fusion)
+    if settings.SEARCH_RANK_DOCUMENTS:
+        document_of, terms_of = _candidates(user, fused, query_words(lexical))
+        fused = order_by_document(fused, dense, lexical, document_of, terms_of, fusion)
+    else:
+        document_of, _terms = _candidates(user, fused, [])
+    ranked = spread_documents(fused, document_of, top_k=top_k, per_document=settings.SEARCH_PASSAGES_PER_DOCUMENT)
     hits = _hydrate(user, ranked, dict(dense), dict(lexical_hits), lexical)
     return Retrieval(hits=hits, dense=dense, lexical=lexical_hits, backend=backend, lexical_query=lexical)
+
+
+def query_words(lexical: LexicalQuery) -> list[str]:
+    return sorted(set(lexical.terms).union(*(set(phrase) for phrase in lexical.synonyms)))
+
+
+def _candidates(user, ranked, words: list[str]) -> tuple[dict[int, object], dict[int, set[str]]]:
+    """Each fused passage's document and which of `words` its tsvector holds (intersected in SQL, so only the
+    few matching lexemes travel)."""
+    rows = DocumentChunk.objects.visible_to(user).filter(id__in=[cid for cid, _s in ranked])
+    if not words:
+        return dict(rows.values_list("id", "document_id")), {}
+    found = RawSQL("ARRAY(SELECT unnest(tsvector_to_array(documents_documentchunk.search_vector)) "
+                   "INTERSECT SELECT unnest(%s::text[]))", (words,))
+    document_of, terms_of = {}, {}
+    for chunk_id, document_id, terms in rows.annotate(found=found).values_list("id", "document_id", "found"):
+        document_of[chunk_id], terms_of[chunk_id] = document_id, set(terms or ())
+    return document_of, terms_of
+
+
+def order_by_document(fused, dense, lexical: LexicalQuery, document_of: dict, terms_of: dict[int, set[str]],
+                      fusion: FusionConfig | None = None) -> list[tuple[int, float]]:
+    """The fused passages regrouped so documents come in the order of a fusion at the document level.
+
+    A document's lexical score is the IDF-weighted sum of the query's words found anywhere in its candidate
+    passages (a drug named by any name of its synonym group counts once), its dense score that of its best
+    passage. A question often names the product in one passage
+    ("로수바스타틴" in the overview) and the attribute in another ("시작 용량" under 용법·용량); the document that
+    holds both then ranks above those that hold only the attribute, without favouring a document for being
+    long (measured in docs/notes/issue-15.md). Within a document the passages keep their fused order.
+    """
+    # The names of a synonym group are one concept: a document naming any of them covers it once.
+    names = [set(phrase) for phrase in lexical.synonyms]
+    name_words = set().union(*names)
+    words = sorted(set(lexical.terms) - name_words)
+    statistics_for = sorted(set(words) | name_words)
+    if not statistics_for:
+        return fused
+    total, _mean, frequencies = postgres.lexicon_statistics([(word,) for word in statistics_for])
+    idf = {word: math.log(1 + (total - df + 0.5) / (df + 0.5)) for word, df in zip(statistics_for, frequencies)
+           if df > 0}
+    name_weight = max((idf[word] for word in name_words if word in idf), default=0.0)
+    found_terms = defaultdict(set)
+    for chunk_id, _score in fused:
+        if (document_id := document_of.get(chunk_id)) is not None:
+            found_terms[document_id] |= terms_of.get(chunk_id, set())
+
+    def coverage(terms: set[str]) -> float:
+        score = sum(idf.get(word, 0.0) for word in words if word in terms)
+        return score + (name_weight if any(name <= terms for name in names) else 0.0)
+
+    document_lexical = sorted(((d, coverage(terms)) for d, terms in found_terms.items()), key=lambda item: -item[1])
+    document_lexical = [(d, score) for d, score in document_lexical if score > 0]
+    dense_best = {}
+    for chunk_id, score in dense:
+        if (document_id := document_of.get(chunk_id)) is not None:
+            dense_best.setdefault(document_id, score)
+    document_dense = sorted(dense_best.items(), key=lambda item: -item[1])
+    place = {document_id: n for n, (document_id, _s) in enumerate(fuse(document_dense, document_lexical, fusion))}
+    return sorted(fused, key=lambda item: place.get(document_of.get(item[0]), len(place)))
+
+
+def spread_documents(ranked, document_of: dict, *, top_k: int, per_document: int) -> list[tuple[int, float]]:
+    """The fused passages with at most `per_document` of each document (0 = no cap) until top_k are chosen.
+
+    A long document cut into many passages would otherwise fill the top results with itself and push every
+    other document out (measured in docs/notes/issue-15.md); a document ranks by its best passage. When there
+    are fewer documents than places, the passages held back fill the rest in fused order.
+    """
+    if per_document <= 0:
+        return [item for item in ranked if item[0] in document_of][:top_k]
+    chosen, held_back, taken = [], [], Counter()
+    for chunk_id, score in ranked:
+        document_id = document_of.get(chunk_id)
+        if document_id is None:
+            continue
+        if taken[document_id] < per_document:
+            chosen.append((chunk_id, score))
+            taken[document_id] += 1
+            if len(chosen) == top_k:
+                return chosen
+        else:
+            held_back.append((chunk_id, score))
+    return chosen + held_back[:top_k - len(chosen)]
 
 
 def _hydrate(user, ranked, dense_scores, lexical_scores, lexical: LexicalQuery) -> list[SearchHit]:

@@ -352,8 +352,12 @@ SEARCH_FUSION = env.str("SEARCH_FUSION", default="convex")
 SEARCH_LEXICAL_WEIGHT = env.float("SEARCH_LEXICAL_WEIGHT", default=0.6)
 SEARCH_DENSE_WEIGHT = env.float("SEARCH_DENSE_WEIGHT", default=0.4)
 SEARCH_RRF_K = env.int("SEARCH_RRF_K", default=60)
-# Candidates per leg before fusion: 50 kept KorQuAD nDCG@10 at 0.939 and halves the dense leg (issue 14 notes).
-SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=50)
+SEARCH_CANDIDATES = env.int("SEARCH_CANDIDATES", default=100)
+# At most this many passages of one document among the results (0 = no cap); see docs/notes/issue-15.md.
+SEARCH_PASSAGES_PER_DOCUMENT = env.int("SEARCH_PASSAGES_PER_DOCUMENT", default=1)
+# Rank documents by the query words found across their passages fused with their best dense passage
+# (search.services.order_by_document); false = passages rank alone. See docs/notes/issue-15.md.
+SEARCH_RANK_DOCUMENTS = env.bool("SEARCH_RANK_DOCUMENTS", default=True)
 # hnsw.ef_search for the dense leg; chosen from the ef_search/recall/latency table in docs/notes/issue-5.md.
 SEARCH_HNSW_EF_SEARCH = env.int("SEARCH_HNSW_EF_SEARCH", default=200)
 SEARCH_RETENTION_DAYS = env.int("SEARCH_RETENTION_DAYS", default=90)

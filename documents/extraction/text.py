@@ -58,10 +58,14 @@ def _strip_inline_html(segment: Segment) -> Segment:
     return Segment(text=html_to_text(segment.text), page=segment.page, section=segment.section)
 
 
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 class _TextCollector(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.lines, self.current, self.row = [], [], None
+        self.heading_lines: set[int] = set()  # indexes in self.lines of h1-h6 text
 
     def _break(self):
         if "".join(self.current).strip():
@@ -85,6 +89,11 @@ class _TextCollector(HTMLParser):
             if any(self.row):
                 self.lines.append(" | ".join(self.row))
             self.row = None
+        elif tag in HEADING_TAGS:
+            before = len(self.lines)
+            self._break()
+            if len(self.lines) > before:
+                self.heading_lines.add(before)
         elif tag in BLOCK_TAGS:
             self._break()
 
@@ -96,16 +105,32 @@ class _TextCollector(HTMLParser):
         return "\n".join(self.lines)
 
 
-def html_to_text(markup: str) -> str:
+def _collect(markup: str) -> _TextCollector:
     import nh3
 
     cleaned = nh3.clean(markup, tags=HTML_ALLOWED_TAGS, attributes={}, link_rel=None)
     collector = _TextCollector()
     collector.feed(cleaned)
     collector.close()
-    return collector.text()
+    collector.text()
+    return collector
+
+
+def html_to_text(markup: str) -> str:
+    return "\n".join(_collect(markup).lines)
 
 
 def extract_html(fileobj) -> Extracted:
+    """One segment per h1-h6 heading (the heading is its section), like Markdown."""
     markup, encoding = decode_text(fileobj.read())
-    return Extracted(segments=[Segment(text=html_to_text(markup))], metadata={"encoding": encoding})
+    collector = _collect(markup)
+    segments, section, lines = [], "", []
+    for number, line in enumerate(collector.lines):
+        if number in collector.heading_lines:
+            if lines:
+                segments.append(Segment(text="\n".join(lines), section=section[:200]))
+            section, lines = line, []
+        lines.append(line)
+    if lines:
+        segments.append(Segment(text="\n".join(lines), section=section[:200]))
+    return Extracted(segments=segments or [Segment(text="")], metadata={"encoding": encoding})

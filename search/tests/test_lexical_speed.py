@@ -125,7 +125,8 @@ def _lexicon():
 
 def test_lexicon_statistics_equal_a_recount_after_indexing_reindexing_editing_and_deleting(
         django_capture_on_commit_callbacks):
-    first = make_indexed_document(["리피토 복약 안내", "아토르바스타틴 10mg 보관 방법"], title="리피토")
+    # The title is indexed with every passage (issue 15), so it names none of the words checked below.
+    first = make_indexed_document(["리피토 복약 안내", "아토르바스타틴 10mg 보관 방법"], title="제품 자료")
     second = make_indexed_document(["메트포르민 신장 기능 확인"], title="메트포르민")
     assert _lexicon() == _recount() and _recount()[1][0] == 3
 
