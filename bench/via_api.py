@@ -193,6 +193,7 @@ def variants(legs, key_of_chunk, whole_scored, questions):
     from search.fusion import FusionConfig, fuse
     from search.lexical import analyse
     from documents.models import DocumentChunk
+    from search.models import LexiconPartition
     from search.services import order_by_document, spread_documents
 
     # Every lexeme of every passage, once (the product asks SQL for the query's words per search instead).
@@ -206,7 +207,8 @@ def variants(legs, key_of_chunk, whole_scored, questions):
         for (dense, lexical), query in zip(legs, analysed, strict=True):
             fused = fuse(dense, lexical, config)
             if by_document:
-                fused = order_by_document(fused, dense, query, key_of_chunk, terms_of, config)
+                fused = order_by_document(fused, dense, query, key_of_chunk, terms_of, config,
+                                          partitions=LexiconPartition.objects.all())  # statistics of the whole bench corpus
             chosen = spread_documents(fused, key_of_chunk, top_k=10, per_document=per_document)
             rankings.append([key_of_chunk[c] for c, _s in chosen])
         return rankings

@@ -29,7 +29,7 @@ from search.criteria import InvalidSearch, SearchFilters, parse_filters
 from search.fusion import FusionConfig, fuse
 from search.highlight import highlight
 from search.lexical import LexicalQuery, analyse
-from search.models import SearchQuery, SearchResponse, UserFeedback
+from search.models import LexiconPartition, SearchQuery, SearchResponse, UserFeedback
 from search.types import SearchHit
 
 logger = logging.getLogger(__name__)
@@ -90,7 +90,8 @@ def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionC
     fused = fuse(dense, lexical_hits, fusion)
     if settings.SEARCH_RANK_DOCUMENTS:
         document_of, terms_of = _candidates(user, fused, query_words(lexical))
-        fused = order_by_document(fused, dense, lexical, document_of, terms_of, fusion)
+        partitions = LexiconPartition.objects.searched_by(user, include_drafts=filters.include_drafts)
+        fused = order_by_document(fused, dense, lexical, document_of, terms_of, fusion, partitions=partitions)
     else:
         document_of, _terms = _candidates(user, fused, [])
     ranked = spread_documents(fused, document_of, top_k=top_k, per_document=settings.SEARCH_PASSAGES_PER_DOCUMENT)
@@ -117,7 +118,7 @@ def _candidates(user, ranked, words: list[str]) -> tuple[dict[int, object], dict
 
 
 def order_by_document(fused, dense, lexical: LexicalQuery, document_of: dict, terms_of: dict[int, set[str]],
-                      fusion: FusionConfig | None = None) -> list[tuple[int, float]]:
+                      fusion: FusionConfig | None = None, *, partitions) -> list[tuple[int, float]]:
     """The fused passages regrouped so documents come in the order of a fusion at the document level.
 
     A document's lexical score is the IDF-weighted sum of the query's words found anywhere in its candidate
@@ -126,6 +127,8 @@ def order_by_document(fused, dense, lexical: LexicalQuery, document_of: dict, te
     ("로수바스타틴" in the overview) and the attribute in another ("시작 용량" under 용법·용량); the document that
     holds both then ranks above those that hold only the attribute, without favouring a document for being
     long (measured in docs/notes/issue-15.md). Within a document the passages keep their fused order.
+    IDF comes from `partitions` (the user's searchable ones), like the lexical leg's, so hidden documents change
+    no ranking.
     """
     # The names of a synonym group are one concept: a document naming any of them covers it once.
     names = [set(phrase) for phrase in lexical.synonyms]
@@ -134,7 +137,7 @@ def order_by_document(fused, dense, lexical: LexicalQuery, document_of: dict, te
     statistics_for = sorted(set(words) | name_words)
     if not statistics_for:
         return fused
-    total, _mean, frequencies = postgres.lexicon_statistics([(word,) for word in statistics_for])
+    total, _mean, frequencies = postgres.lexicon_statistics([(word,) for word in statistics_for], partitions=partitions)
     idf = {word: math.log(1 + (total - df + 0.5) / (df + 0.5)) for word, df in zip(statistics_for, frequencies)
            if df > 0}
     name_weight = max((idf[word] for word in name_words if word in idf), default=0.0)

@@ -127,9 +127,9 @@ def shared_cache_emptied_after():
 
 
 @pytest.mark.usefixtures("shared_cache_emptied_after")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("persona", ["rep", "superuser"])
-def test_fuzzing_the_api_schema_finds_no_server_error_and_no_schema_violation(live_server, transactional_db,
-                                                                            persona):
+def test_fuzzing_the_api_schema_finds_no_server_error_and_no_schema_violation(live_server, persona):
     user, ids = _persona(persona)
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
 

@@ -13,7 +13,7 @@ from accounts.services import token_issue
 from accounts.tests.factories import UserFactory
 from core.tests.outage import app_env, proxy_for, start_manage, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
 POOL_MAX = 2
 
 

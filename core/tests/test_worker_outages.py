@@ -13,7 +13,7 @@ from core.models import ScheduledJob
 from core.tests.outage import app_env, proxy_for, start_manage, wait_for
 from core.tests.tasks_for_tests import sleep_then_mark
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
 WORKER_ARGS = ["db_worker", "--no-reload", "--interval", "0.2", "--no-startup-delay", "--queue-name", "*"]
 
 

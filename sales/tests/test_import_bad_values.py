@@ -94,7 +94,8 @@ def test_wrong_encoding_suggests_cp949(refs, tmp_path):
         call_command("import_sales", str(path), "--no-progress")
 
 
-@pytest.mark.django_db(transaction=True)  # the command runs in its own process and must see the references
+# The command runs in its own process and must see the references (committed rows).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_command_line_shows_no_traceback_for_a_nan_price(refs, tmp_path):
     path = tmp_path / "sales.csv"
     path.write_text(HEADER + "2025-04-01,E1001,C00001,P001,2,NaN,\n", encoding="utf-8")

@@ -159,9 +159,10 @@ def test_briefing_of_a_shared_customer_shows_only_the_callers_departments_visits
 
 
 def test_chat_crm_facts_of_a_shared_customer_come_only_from_the_callers_department(shared):
-    from chat.crm import question_facts
+    from chat.crm import crm_question, question_facts
 
-    facts = question_facts(user=shared.onco_rep, text="한빛대학교병원 최근 활동 알려줘")
+    asked = crm_question(user=shared.onco_rep, text="한빛대학교병원 최근 활동 알려줘")
+    facts, _empty = question_facts(user=shared.onco_rep, asked=asked)
     texts = " ".join(fact["text"] for fact in facts)
     assert "항암 방문" in texts and "순환기 방문" not in texts
 
