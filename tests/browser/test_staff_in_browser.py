@@ -4,8 +4,8 @@ workflow runs end to end, and the API docs work without internet."""
 import re
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.services import token_issue
 from accounts.tests.factories import TEST_PASSWORD
 from chat.services import exchange_store, session_create
 from documents.models import ApprovalState, Document
@@ -83,14 +83,14 @@ def test_each_persona_opens_every_admin_page_it_has(page, personas, persona):
 
 
 def test_review_workflow_from_a_reps_upload_to_a_reps_search(page, personas):
-    rep_token = Token.objects.create(user=personas.rep).key
+    rep_token = token_issue(user=personas.rep, device_name="브라우저 테스트")[1]
     upload = page.request.post("/api/documents/", headers={"Authorization": f"Token {rep_token}"}, multipart={
         "file": {"name": "트윈스타 안내.txt", "mimeType": "text/plain",
                  "buffer": "트윈스타정 신규 함량 출시 안내입니다.".encode()},
         "approval_state": "approved"})
     assert upload.status == 201 and upload.json()["approval_state"] == ApprovalState.PENDING
     document_id = upload.json()["id"]
-    onco_token = Token.objects.create(user=personas.onco_rep).key
+    onco_token = token_issue(user=personas.onco_rep, device_name="브라우저 테스트")[1]
 
     def rep_search():
         response = page.request.post("/api/search/", headers={"Authorization": f"Token {onco_token}"},
