@@ -9,7 +9,8 @@ from functools import lru_cache
 
 # Nouns, verb and adjective stems, roots, determiners, foreign words, Chinese characters and numbers.
 # Particles (J*), endings (E*), suffixes and punctuation are left out so "콜레스테롤을" matches "콜레스테롤".
-LEXICAL_TAG_PREFIXES = ("NN", "NR", "NP", "VV", "VA", "XR", "MM", "SL", "SN", "SH")
+# W_SERIAL: strengths and codes such as "40/5" (트윈스타정 40/5mg), which Kiwi reads as one token.
+LEXICAL_TAG_PREFIXES = ("NN", "NR", "NP", "VV", "VA", "XR", "MM", "SL", "SN", "SH", "W_SERIAL")
 
 
 @dataclass(frozen=True)

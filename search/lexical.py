@@ -21,7 +21,8 @@ STOP_TERMS = frozenset({
 MAX_PAIRED_ALTERNATIVES = 12
 
 # Tokens with a digit that are either mixed letters+digits (codes, doses) or at least 4 characters long.
-CODE_PATTERN = re.compile(r"(?<![\w.-])(?=[\w.-]*\d)[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]")
+# A code, a number with its unit or a combined strength ("40/5mg": one token for Kiwi, so one code here).
+CODE_PATTERN = re.compile(r"(?<![\w./-])(?=[\w./-]*\d)[A-Za-z0-9][A-Za-z0-9./\-]*[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,6 @@ def test_answer_never_uses_a_sentence_about_another_product(client_for):
 
 
 def test_a_table_row_is_answered_with_its_column_headers(client_for):
-    # Strengths without a slash: "40/5mg" is not searchable yet (Kiwi's W_SERIAL token is not indexed).
     make_indexed_document(["2026년 보험약가표\n제품명 | 함량 | 포장 | 보험약가\n트윈스타정 | 40mg | 30정 | 612원\n"
                            "트윈스타정 | 80mg | 30정 | 701원"], title="보험약가표")
 
@@ -58,6 +57,16 @@ def test_a_table_row_is_answered_with_its_column_headers(client_for):
     assert body["answerable"] is True
     assert "트윈스타정 40mg — 보험약가 612원" in body["answer"]
     assert "701원" not in body["answer"]
+
+
+def test_a_combined_strength_with_a_slash_finds_its_table_row(client_for):
+    make_indexed_document(["2026년 보험약가표\n제품명 | 함량 | 포장 | 보험약가\n트윈스타정 | 40/5mg | 30정 | 612원\n"
+                           "트윈스타정 | 80/5mg | 30정 | 701원"], title="보험약가표")
+
+    body = search(client_for, "트윈스타 40/5mg 보험약가")
+
+    assert body["answerable"] is True
+    assert "612원" in body["answer"] and "701원" not in body["answer"]
 
 
 def test_a_product_no_document_mentions_is_not_found_and_named(client_for):
