@@ -8,9 +8,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
+from rest_framework.exceptions import ParseError
 
 from config.exceptions import DomainError
 from config.formatting import local_time
+from config.parsers import reject_unstorable
 from core.capabilities import can_approve_documents
 from documents import services
 from documents.models import ApprovalState, Document, DocumentChunk, ProcessingStatus
@@ -33,6 +35,14 @@ class DocumentUploadForm(forms.ModelForm):
         self.fields["access_level"] = forms.TypedChoiceField(
             label=_("접근 등급"), coerce=int, choices=[(1, "L1"), (2, "L2"), (3, "L3")],
             initial=self.instance.access_level or 1)
+
+    def clean_metadata(self):
+        metadata = self.cleaned_data.get("metadata")
+        try:
+            reject_unstorable(metadata, root=str(_("메타데이터")))  # PostgreSQL's jsonb refuses \u0000
+        except ParseError as exc:
+            raise forms.ValidationError(str(exc.detail)) from None
+        return metadata
 
     def clean(self):
         cleaned = super().clean()

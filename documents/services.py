@@ -25,7 +25,7 @@ from documents.errors import (
 )
 from documents.indexing import reindex_titles
 from documents.models import ApprovalState, Document, ProcessingStatus
-from documents.relations import relation_fields
+from documents.relations import related_queryset, relation_fields
 from documents.signals import document_deleted
 from documents.storage import StorageUnavailable, describe_storage_error, is_storage_error
 
@@ -128,10 +128,14 @@ def _initial_approval_state(*, uploaded_by, requested: str) -> str:
     return ApprovalState.PENDING
 
 
-def _set_relations(document: Document, relations: dict | None) -> None:
+def _set_relations(document: Document, relations: dict | None, *, by=None) -> None:
+    """Replace the links the caller sent. Links to records `by` may not see stay: an editor who cannot see a
+    customer can neither learn of its link nor remove it by sending the list they see."""
     for name in relation_fields():
         if relations and name in relations:
-            getattr(document, name).set(relations[name])
+            linked = getattr(document, name)
+            kept = [] if by is None else list(linked.exclude(pk__in=related_queryset(name, by).values("pk")))
+            linked.set(list(relations[name]) + kept)
 
 
 @transaction.atomic
@@ -191,7 +195,7 @@ def document_update(*, document: Document, by, relations: dict | None = None, **
     _resubmit_if_returned(document, by=by)
     document.full_clean(exclude=["checksum"])
     document.save()
-    _set_relations(document, relations)
+    _set_relations(document, relations, by=by)
     if retitled:
         reindex_titles(document)  # the title is part of what the lexical leg indexes
     return document

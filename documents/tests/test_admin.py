@@ -111,3 +111,15 @@ def test_changelist_filters_by_status(client):
     page = client.get(CHANGELIST, {"status__exact": "failed"}).content.decode()
 
     assert "실패한 문서" in page and "완료된 문서" not in page
+
+
+def test_admin_metadata_with_a_nul_escape_is_a_form_error_not_a_server_error(client):
+    client.force_login(SuperUserFactory())
+
+    response = client.post(f"{CHANGELIST}add/", {"file": SimpleUploadedFile("a.txt", "안내문".encode()),
+                                                 "access_level": "1", "approval_state": "approved",
+                                                 "metadata": '{"note": "a\\u0000b"}'})
+
+    assert response.status_code == 200
+    assert "NUL" in response.content.decode()
+    assert not Document.objects.exists()

@@ -44,3 +44,19 @@ def test_a_rep_cannot_link_a_customer_they_are_not_assigned_to(upload, rep_with_
     assert response.status_code == 400
     assert "customers" in response.json()
     assert not Document.objects.exists()
+
+
+def test_editing_relations_keeps_links_to_customers_the_editor_cannot_see(client_for, rep_with_customer):
+    from documents.tests.factories import DocumentFactory
+
+    rep, own_customer = rep_with_customer
+    hidden_customer = CustomerFactory()
+    document = DocumentFactory(uploaded_by=rep)
+    document.customers.set([hidden_customer])
+
+    response = client_for(rep).patch(f"/api/documents/{document.pk}/", {"customers": [own_customer.pk]},
+                                     format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["customers"] == [own_customer.pk]  # the hidden link is not shown ...
+    assert set(document.customers.all()) == {own_customer, hidden_customer}  # ... and not dropped
