@@ -81,7 +81,8 @@ def _legs(user, query, lexical, filters, *, candidates, ef_search):
 
 
 def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionConfig | None = None,
-             candidates: int | None = None, ef_search: int | None = None) -> Retrieval:
+             candidates: int | None = None, ef_search: int | None = None,
+             per_document: int | None = None) -> Retrieval:
     """Both legs, the fused top_k as hits, and which backend answered (for the admin's retrieval test)."""
     filters = parse_filters(filters, user=user)
     lexical = analyse(query)
@@ -94,7 +95,8 @@ def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionC
         fused = order_by_document(fused, dense, lexical, document_of, terms_of, fusion, partitions=partitions)
     else:
         document_of, _terms = _candidates(user, fused, [])
-    ranked = spread_documents(fused, document_of, top_k=top_k, per_document=settings.SEARCH_PASSAGES_PER_DOCUMENT)
+    per_document = settings.SEARCH_PASSAGES_PER_DOCUMENT if per_document is None else per_document
+    ranked = spread_documents(fused, document_of, top_k=top_k, per_document=per_document)
     hits = _hydrate(user, ranked, dict(dense), dict(lexical_hits), lexical)
     return Retrieval(hits=hits, dense=dense, lexical=lexical_hits, backend=backend, lexical_query=lexical)
 
@@ -217,8 +219,11 @@ def _hydrate(user, ranked, dense_scores, lexical_scores, lexical: LexicalQuery) 
 
 
 def search_chunks(*, user, query: str, top_k: int = 10, filters: dict | None = None,
-                  fusion: FusionConfig | None = None) -> list[SearchHit]:
-    return retrieve(user=user, query=query, top_k=top_k, filters=filters, fusion=fusion).hits
+                  fusion: FusionConfig | None = None, per_document: int | None = None) -> list[SearchHit]:
+    """`per_document`: passages of one document before another's second (default SEARCH_PASSAGES_PER_DOCUMENT;
+    0 = no cap, for a reader of evidence that wants every passage of the best document)."""
+    return retrieve(user=user, query=query, top_k=top_k, filters=filters, fusion=fusion,
+                    per_document=per_document).hits
 
 
 def validate_query(query) -> str:

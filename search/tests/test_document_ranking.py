@@ -55,6 +55,24 @@ def test_one_long_document_does_not_fill_the_top_results(upload, search, setting
     assert {r["document_id"] for r in results} == {manual, leaflet, guide}
 
 
+def test_chat_reads_every_passage_of_the_best_document_while_search_results_spread(upload, settings):
+    from search.services import search_chunks
+
+    settings.CHUNK_TARGET_CHARS = 120
+    long_manual = builders.pdf_bytes([
+        f"{n}쪽: 아토르바스타틴 용량은 환자의 LDL 콜레스테롤 목표에 따라 정하며, 이 쪽은 {topic}을 다룬다."
+        for n, topic in enumerate(["시작 용량", "증량 간격", "최대 용량"], 1)])
+    manual = upload("아토르바스타틴 영업 매뉴얼.pdf", long_manual, title="영업 매뉴얼")
+    upload("이상지질혈증 진료지침.txt", "LDL 콜레스테롤 목표는 위험도에 따라 다르다.".encode(), title="진료지침")
+    rep, query = UserFactory(), "아토르바스타틴 용량 LDL 콜레스테롤"
+
+    spread = search_chunks(user=rep, query=query, top_k=2)
+    evidence = search_chunks(user=rep, query=query, top_k=2, per_document=settings.CHAT_PASSAGES_PER_DOCUMENT)
+
+    assert len({str(hit.document_id) for hit in spread}) == 2
+    assert [str(hit.document_id) for hit in evidence] == [manual, manual]
+
+
 def test_when_fewer_documents_than_places_their_other_passages_fill_the_results(upload, search, settings):
     settings.CHUNK_TARGET_CHARS = 120
     pages = [f"{n}쪽: 로수바스타틴 투여 시 {topic}에 주의한다." for n, topic in enumerate(["근육통", "신기능", "간수치"], 1)]
