@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _django  # noqa: E402
+from bench.sales_bench import generate_records  # noqa: E402
 
 
 def parse_args():
@@ -40,24 +41,8 @@ def top_up(records: int, interactions: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sales_salesrecord")
-        missing = records - cursor.fetchone()[0]
-        while missing > 0:
-            chunk = min(missing, 250_000)
-            cursor.execute(
-                """
-                WITH a AS (SELECT array_agg(employee_id ORDER BY id) AS e, array_agg(customer_id ORDER BY id) AS c,
-                                  count(*)::int AS n FROM sales_assignment WHERE end_date IS NULL),
-                     p AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(unit_price ORDER BY id) AS prices,
-                                  count(*)::int AS n FROM sales_product)
-                INSERT INTO sales_salesrecord (employee_id, customer_id, product_id, sale_date, quantity,
-                                               unit_price, amount)
-                SELECT a.e[r.k], a.c[r.k], p.ids[r.j], current_date - r.d, r.q, p.prices[r.j], p.prices[r.j] * r.q
-                FROM a, p, LATERAL (SELECT 1 + floor(random() * a.n)::int AS k, 1 + floor(random() * p.n)::int AS j,
-                                           floor(random() * 730)::int AS d, 1 + floor(random() * 50)::int AS q, g
-                                    FROM generate_series(1, %s) AS g) AS r
-                """, [chunk])
-            missing -= chunk
-            print(f"  … {records - missing:,} sales records", file=sys.stderr)
+        if cursor.fetchone()[0] < records:
+            generate_records(records)  # the sales bench's generator: random current customer/employee pairs
         cursor.execute("SELECT count(*) FROM sales_interaction")
         missing = interactions - cursor.fetchone()[0]
         if missing > 0:
