@@ -22,6 +22,7 @@ from chat.api.serializers import (
 from chat.filters import ChatSessionFilter
 from chat.models import ChatMessage, ChatSession
 from config.exceptions import DomainError
+from sales.selectors import CustomerNotFound
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class ChatSessionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.
         session = self.get_object()
         serializer = QuestionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        question = services.validate_question(serializer.validated_data["content"])
+        question = serializer.validated_data["content"]  # validated once, by answering.begin
         if request.query_params.get("stream") in ("1", "true"):
             events = answering.answer_events(session=session, user=request.user, question=question)
             response = StreamingHttpResponse(self._stream(events), content_type="text/event-stream; charset=utf-8")
@@ -126,6 +127,6 @@ class BriefingView(APIView):
             raise BriefingParameterInvalid(_("거래처 번호를 customer 파라미터에 숫자로 보내 주세요. 예: ?customer=12"))
         try:
             brief = crm.customer_brief(user=request.user, customer_id=int(raw))
-        except crm.CustomerNotFound:
+        except CustomerNotFound:
             raise exceptions.NotFound(_("담당 거래처가 아니거나 없는 거래처입니다.")) from None
         return Response(brief)
