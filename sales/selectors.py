@@ -8,7 +8,6 @@ them (and their managers their department's); a customer outside that scope is n
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, TextField, Value
@@ -116,13 +115,14 @@ def mentioned_customers(*, user, text: str, limit: int) -> list[Customer]:
     )
 
 
-def brief_start(today: date) -> date:
+def brief_start(today: datetime.date) -> datetime.date:
     """The first day of the brief's period: BRIEF_MONTHS calendar months, this one included."""
     return _month_start(today, BRIEF_MONTHS - 1)
 
 
-def customer_interactions(*, user, customer: Customer, limit: int, period: tuple[date, date] | None = None,
-                          product_ids=(), summary_terms=()) -> list[Interaction]:
+def customer_interactions(*, user, customer: Customer, limit: int,
+                          period: tuple[datetime.date, datetime.date] | None = None, product_ids=(),
+                          summary_terms=()) -> list[Interaction]:
     """The customer's latest visible interactions, within `period` when given; with `product_ids`, only those
     that discussed (linked) one of the products or name one of `summary_terms` in their summary."""
     interactions = (Interaction.objects.visible_to(user).filter(customer=customer)
@@ -143,7 +143,7 @@ def last_interaction(*, user, customer: Customer) -> Interaction | None:
             .first())
 
 
-def customer_sales_by_product(*, user, customer: Customer, start: date, end: date, limit: int,
+def customer_sales_by_product(*, user, customer: Customer, start: datetime.date, end: datetime.date, limit: int,
                               product_ids=()) -> list[dict]:
     """Visible sales of the customer from `start` to `end` summed per product, largest amount first:
     {"product_id", "product__name", "amount", "quantity", "records"}."""
@@ -155,7 +155,7 @@ def customer_sales_by_product(*, user, customer: Customer, start: date, end: dat
                 .order_by("-amount", "product__name")[:limit])
 
 
-def open_next_actions(*, user, customer: Customer, today: date):
+def open_next_actions(*, user, customer: Customer, today: datetime.date):
     """Next actions still open: due today or later, undated but recent, or overdue with no contact since."""
     interactions = Interaction.objects.visible_to(user).filter(customer=customer)
     # Only contacts the user may see count (another department's visit must not close or reveal anything).
@@ -164,7 +164,7 @@ def open_next_actions(*, user, customer: Customer, today: date):
     return (
         interactions.exclude(next_action="")
         .filter(Q(next_action_due__gte=today)
-                | Q(next_action_due__isnull=True, occurred_at__gte=timezone.now() - timedelta(days=30))
+                | Q(next_action_due__isnull=True, occurred_at__gte=timezone.now() - datetime.timedelta(days=30))
                 | Q(next_action_due__lt=today) & ~Exists(later_contact))
         .select_related("employee").order_by(F("next_action_due").asc(nulls_last=True), "-occurred_at")
         [:OPEN_ACTIONS_IN_BRIEF]
@@ -186,7 +186,8 @@ def _trend(amounts: list[Decimal]) -> dict:
             "previous_3_months": str(before), "last_3_months": str(after)}
 
 
-def _monthly_sales_by_product(*, user, customer: Customer, months: list[date], today: date) -> list[dict]:
+def _monthly_sales_by_product(*, user, customer: Customer, months: list[datetime.date],
+                              today: datetime.date) -> list[dict]:
     rows = (
         SalesRecord.objects.visible_to(user)
         .filter(customer=customer, sale_date__gte=months[0], sale_date__lte=today)

@@ -79,4 +79,5 @@ def test_a_bad_streamed_question_is_a_korean_400_before_any_stream_and_leaves_no
 
     assert response.status_code == 400 and not response.streaming
     assert response.json()["detail"]
-    assert not ChatMessage.objects.filter(session=session).exists() and not TraceLog.objects.filter(step__in=[s.name for s in STEPS]).exists()
+    assert not ChatMessage.objects.filter(session=session).exists()
+    assert not TraceLog.objects.filter(step__in=[step.name for step in STEPS]).exists()
