@@ -154,8 +154,8 @@ def top_up(target: int, per_document: int) -> tuple[int, float]:
     from django.db import connection, transaction
 
     from accounts.models import Department
+    from core.text import lexical_terms
     from documents.embeddings import get_provider
-    from documents.korean import lexical_terms
     from documents.models import Document, DocumentChunk
 
     have = DocumentChunk.objects.count()
@@ -218,8 +218,8 @@ def main():
     from accounts.models import Department
     from accounts.tests.factories import UserFactory
     from chat import answering
-    from chat.models import TraceLog
     from chat.services import session_create
+    from core.models import TraceLog
     from documents.models import DocumentChunk
 
     print(f"chat latency bench: {' '.join(sys.argv)}")

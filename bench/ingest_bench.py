@@ -168,7 +168,7 @@ def main():
         uploader = User.objects.create_user(email="bench@example.kr", password=None, name="bench", access_level=3)
         rng = random.Random(42)
         target = settings.CHUNK_TARGET_CHARS
-        from documents.korean import kiwi
+        from core.text import kiwi
 
         started = time.perf_counter()
         kiwi()

@@ -39,7 +39,7 @@ GIN_SQL = "CREATE INDEX idx_chunk_search_vector ON documents_documentchunk USING
 
 
 def corpus_sentences(paragraphs):
-    from documents.korean import lexical_terms, split_sentences
+    from core.text import lexical_terms, split_sentences
 
     per_paragraph = []
     for text in paragraphs:

@@ -98,7 +98,7 @@ def ingest(bench_set, client, token, *, reprocess: bool) -> dict:
 
 def whole_document_bm25(bench_set, key_of_uuid, questions, *, k1=1.2, b=0.75) -> list[list[tuple[str, float]]]:
     """BM25 over each document's whole extracted text (Kiwi morphemes), the 'one page, one unit' reference."""
-    from documents.korean import lexical_terms
+    from core.text import lexical_terms
     from documents.models import Document
 
     texts = dict(Document.objects.values_list("id", "content"))
@@ -190,9 +190,9 @@ def run(args):
 
 def variants(legs, key_of_chunk, whole_scored, questions):
     """Post-fusion choices over the same legs, in-process (the legs are what the API's search computed)."""
+    from documents.models import DocumentChunk
     from search.fusion import FusionConfig, fuse
     from search.lexical import analyse
-    from documents.models import DocumentChunk
     from search.models import LexiconPartition
     from search.services import order_by_document, spread_documents
 

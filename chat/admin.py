@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import AnswerFeedback, ChatMessage, ChatRetentionAudit, ChatSession, Role, TraceLog
+from chat.models import AnswerFeedback, ChatMessage, ChatSession, Role
+from core.models import TraceLog
 from search.audit import REDACTED_ANSWER, auditable_users, redacting
 
 
@@ -143,6 +144,7 @@ class DurationFilter(admin.SimpleListFilter):
         return queryset if high is None else queryset.filter(duration_ms__lt=high)
 
 
+# Core's trace log, registered here: a non-superuser sees the traces of the chat answers they may audit.
 @admin.register(TraceLog)
 class TraceLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "step_label", "outcome", "duration_ms", "request_id", "message", "short_error"]
@@ -201,13 +203,3 @@ class AnswerFeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("사용자"), ordering="session__owner__email")
     def session_owner(self, obj):
         return obj.session.owner
-
-
-@admin.register(ChatRetentionAudit)
-class ChatRetentionAuditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["ran_at", "ran_by", "days", "cutoff", "dry_run", "sessions_deleted", "messages_deleted",
-                    "traces_deleted"]
-    list_filter = ["dry_run"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False

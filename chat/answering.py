@@ -28,10 +28,11 @@ from django.conf import settings
 from chat import crm, services
 from chat.citations import CitationFilter
 from chat.condense import condense_rule_based
-from chat.models import ChatMessage, Outcome, Role, TraceLog
+from chat.models import ChatMessage, Role
 from chat.providers import ExtractiveProvider, Generation, LLMUnavailable, Reading, Source, get_provider
-from chat.traces import Step as Trace
-from chat.traces import traced
+from core.models import Outcome, TraceLog
+from core.traces import Step as Trace
+from core.traces import traced
 from search.composer import compose, passages_from_hits
 from search.services import search_chunks
 

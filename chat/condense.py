@@ -7,7 +7,7 @@ first: "리피토 효능은?" then "그 약 용량은?" searches "리피토 약 
 
 import re
 
-from chat.text import demonstrative_spans, noun_phrases
+from core.text import demonstrative_spans, noun_phrases
 
 
 def needs_context(question: str) -> bool:

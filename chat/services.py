@@ -4,13 +4,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import ChatMessage, ChatRetentionAudit, ChatSession, Role, TraceLog
+from chat.models import ChatMessage, ChatSession, Role
 from config.exceptions import DomainError
+from core.models import RetentionAudit, TraceLog
+from core.retention import record_retention_audit
 
 TITLE_LENGTH = 60
+# The retention audit of a chat purge: its kind and the labels of what it counts.
+CHAT_HISTORY = "chat_history"
+CHAT_SESSIONS, CHAT_MESSAGES, TRACES = "chat.ChatSession", "chat.ChatMessage", "core.TraceLog"
 
 
 class MessageInvalid(DomainError):
@@ -87,7 +93,7 @@ def feedback_give(*, message: ChatMessage, rating: int, comment: str = "") -> Ch
     return message
 
 
-def purge_chat_history(*, days: int | None = None, dry_run: bool = False, ran_by: str = "") -> ChatRetentionAudit:
+def purge_chat_history(*, days: int | None = None, dry_run: bool = False, ran_by: str = "") -> RetentionAudit:
     """Delete messages and traces older than `days` (CHAT_RETENTION_DAYS), then the sessions left empty
     that were not touched since; record what was (or, in a dry run, would be) deleted."""
     days = settings.CHAT_RETENTION_DAYS if days is None else days
@@ -98,13 +104,12 @@ def purge_chat_history(*, days: int | None = None, dry_run: bool = False, ran_by
         messages__created_at__gte=cutoff
     )
     with transaction.atomic():
-        counts = {"messages_deleted": old_messages.count(), "traces_deleted": old_traces.count(),
-                  "sessions_deleted": emptied_sessions.count()}
+        span = old_messages.aggregate(oldest=Min("created_at"), newest=Max("created_at"))
+        counts = {CHAT_SESSIONS: emptied_sessions.count(), CHAT_MESSAGES: old_messages.count(),
+                  TRACES: old_traces.count()}
         if not dry_run:
             old_traces.delete()
             old_messages.delete()
             emptied_sessions.delete()
-        audit = ChatRetentionAudit(days=days, cutoff=cutoff, dry_run=dry_run, ran_by=ran_by[:200], **counts)
-        audit.full_clean()
-        audit.save()
-    return audit
+        return record_retention_audit(kind=CHAT_HISTORY, cutoff=cutoff, retention_days=days, deleted_counts=counts,
+                                      oldest=span["oldest"], newest=span["newest"], dry_run=dry_run, ran_by=ran_by)

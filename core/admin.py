@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ScheduledJob, WorkerHeartbeat
+from core.models import RetentionAudit, ScheduledJob, WorkerHeartbeat
 from core.scheduling import JOBS, job_enabled
 
 
@@ -48,4 +48,24 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     readonly_fields = ["worker_id", "pid", "started_at", "last_seen_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RetentionAudit)
+class RetentionAuditAdmin(admin.ModelAdmin):
+    """Every purge of every app (search history, chat history), dry runs too; an audit trail is never edited."""
+
+    list_display = ["kind", "ran_at", "ran_by", "dry_run", "retention_days", "cutoff", "total_deleted", "oldest",
+                    "newest"]
+    list_filter = ["kind", "dry_run"]
+    readonly_fields = ["kind", "cutoff", "retention_days", "deleted_counts", "oldest", "newest", "dry_run", "ran_by",
+                       "ran_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

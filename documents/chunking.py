@@ -9,7 +9,7 @@ starts a new passage, so a passage belongs to one section; headings that follow 
 import re
 from dataclasses import dataclass
 
-from documents.korean import split_sentences
+from core.text import split_sentences
 
 HEADING_MAX_CHARS = 40
 # Heading shapes of Korean product documents, 허가사항 and manuals: "제2장 용법", "1. 개요", "2.3 보관", "가. 성인",

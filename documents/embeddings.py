@@ -20,7 +20,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from documents.korean import lexical_terms
+from core.text import lexical_terms
 
 
 class EmbeddingProvider(Protocol):

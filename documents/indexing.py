@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from core.text import lexical_terms
 from documents.embeddings import get_provider
-from documents.korean import lexical_terms
 from documents.models import DocumentChunk
 
 

@@ -168,7 +168,7 @@ class DocumentChunk(models.Model):
     char_end = models.PositiveIntegerField(_("끝 위치"), default=0)
     token_count = models.PositiveIntegerField(_("토큰 수"), default=0)
     embedding = VectorField(_("임베딩"), dimensions=settings.EMBEDDING_DIMENSIONS, null=True, blank=True)
-    # to_tsvector('simple', <Kiwi morphemes joined by spaces>): see documents/korean.py.
+    # to_tsvector('simple', <Kiwi morphemes joined by spaces>): see core/text.py.
     search_vector = SearchVectorField(_("검색 벡터"), null=True, blank=True)
 
     objects = DocumentChunkQuerySet.as_manager()

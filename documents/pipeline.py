@@ -182,7 +182,7 @@ def _leave(document: Document, stage: str, began: float, *, error: str = "") -> 
 
 
 def _fail(document: Document, stage: str, reason: str) -> None:
-    from chat.traces import record_trace  # system_trace_logs: one place for every job's errors
+    from core.traces import record_trace  # system_trace_logs: one place for every job's errors
 
     document.status, document.error = ProcessingStatus.FAILED, reason
     _save(document, "status", "error")

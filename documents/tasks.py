@@ -62,7 +62,7 @@ def delete_stored_file(name: str, attempt: int = 1) -> str:
             raise
         problem = describe_storage_error(exc)
     if attempt >= settings.STORAGE_DELETE_MAX_ATTEMPTS:
-        from chat.traces import record_trace  # system_trace_logs: one place for every job's errors
+        from core.traces import record_trace  # system_trace_logs: one place for every job's errors
 
         logger.error("gave up deleting stored file %s after %d attempts: %s", name, attempt, problem)
         record_trace(step="storage_delete", outcome="error", error=problem, detail={"attempts": attempt})

@@ -13,7 +13,6 @@ from search.models import (
     DrugSynonym,
     DrugSynonymGroup,
     LexiconTerm,
-    RetentionAudit,
     SearchQuery,
     SearchResponse,
     UserFeedback,
@@ -253,19 +252,6 @@ class UserFeedbackAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
     readonly_fields = ["query", "user", "rating", "comment", "created_at", "updated_at"]
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(RetentionAudit)
-class RetentionAuditAdmin(admin.ModelAdmin):
-    list_display = ["kind", "ran_at", "dry_run", "retention_days", "cutoff", "total_deleted", "oldest", "newest"]
-    list_filter = ["kind", "dry_run"]
-    readonly_fields = ["kind", "cutoff", "retention_days", "deleted_counts", "oldest", "newest", "dry_run", "ran_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 

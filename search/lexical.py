@@ -9,16 +9,7 @@
 import re
 from dataclasses import dataclass, field
 
-from documents.korean import lexical_terms
-
-# Question words, bound nouns and light verbs that occur in a large share of passages: they add cost to the
-# OR query (every passage containing them is ranked) and noise to the ranking. Dropped unless nothing else is left.
-STOP_TERMS = frozenset({
-    "것", "무엇", "어디", "누구", "언제", "어떤", "어느", "몇", "무슨", "어떻", "왜", "하", "되", "있", "없", "이", "그",
-    "저", "수", "등", "때", "중", "곳", "들", "및", "위", "통하", "대하", "따르", "의하",
-})
-
-MAX_PAIRED_ALTERNATIVES = 12
+from core.text import FUNCTION_WORDS, lexical_terms
 
 # Tokens with a digit that are either mixed letters+digits (codes, doses) or at least 4 characters long.
 # A code, a number with its unit or a combined strength ("40/5mg": one token for Kiwi, so one code here).
@@ -32,28 +23,11 @@ class LexicalQuery:
     synonyms: tuple[tuple[str, ...], ...] = ()  # alternative phrases from the synonym dictionary
     highlight_words: tuple[str, ...] = field(default=())
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.terms or self.required or self.synonyms)
-
-    def tsquery(self, *, at_least_two: bool = False) -> str:
-        """A to_tsquery('simple', ...) expression, or '' when there is nothing to match.
-
-        at_least_two: passages must contain two of the alternatives (an OR of all pairs, which the GIN index
-        answers by intersecting posting lists); '' when there are fewer than two alternatives.
-        """
+    def tsquery(self) -> str:
+        """A to_tsquery('simple', ...) expression, or '' when there is nothing to match."""
         alternatives = [_quote(t) for t in self.terms] + [_phrase(p) for p in self.synonyms]
-        required = [_phrase(p) for p in self.required]
-        parts = []
-        if at_least_two:
-            if len(alternatives) < 2:
-                return ""
-            kept = alternatives[:MAX_PAIRED_ALTERNATIVES]
-            pairs = [f"{a} & {b}" for i, a in enumerate(kept) for b in kept[i + 1:]]
-            parts.append("(" + " | ".join(f"({pair})" for pair in pairs) + ")")
-        elif alternatives:
-            parts.append("(" + " | ".join(alternatives) + ")")
-        parts.extend(required)
+        parts = ["(" + " | ".join(alternatives) + ")"] if alternatives else []
+        parts.extend(_phrase(p) for p in self.required)
         return " & ".join(parts)
 
     def required_tsquery(self) -> str:
@@ -86,7 +60,7 @@ def analyse(query: str, *, synonyms=None) -> LexicalQuery:
     if synonyms is None:
         from search.synonyms import expansions as synonyms
     all_terms = set(lexical_terms(query))
-    terms = tuple(sorted(all_terms - STOP_TERMS or all_terms))
+    terms = tuple(sorted(all_terms - FUNCTION_WORDS or all_terms))
     required = []
     for code in extract_codes(query):
         code_terms = tuple(lexical_terms(code))

@@ -131,35 +131,6 @@ class UserFeedback(models.Model):
         return f"{self.rating}/5"
 
 
-class RetentionAudit(models.Model):
-    """One run of a retention purge, for any app: what kind of records, how many, which time range.
-
-    `kind` names the purged history ("search_history", and e.g. "chat_history" for the chat app);
-    `deleted_counts` maps a model label to a count, e.g. {"search.SearchQuery": 120, ...}.
-    """
-
-    kind = models.CharField(_("대상"), max_length=50, db_index=True)
-    cutoff = models.DateTimeField(_("기준 시각"))
-    retention_days = models.PositiveIntegerField(_("보관 일수"))
-    deleted_counts = models.JSONField(_("삭제 건수"), default=dict, blank=True)
-    oldest = models.DateTimeField(_("가장 오래된 항목"), null=True, blank=True)
-    newest = models.DateTimeField(_("가장 최근 항목"), null=True, blank=True)
-    dry_run = models.BooleanField(_("모의 실행"), default=False)
-    ran_at = models.DateTimeField(_("실행 시각"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("보관 기한 삭제 기록")
-        verbose_name_plural = _("보관 기한 삭제 기록")
-        ordering = ["-ran_at"]
-
-    def __str__(self):
-        return f"{self.kind} {self.ran_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def total_deleted(self) -> int:
-        return sum(self.deleted_counts.values())
-
-
 class LexiconTerm(models.Model):
     """How many passages contain each lexeme of the chunk tsvectors: BM25's document frequencies.
 

@@ -13,23 +13,13 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from documents.korean import kiwi
+from core.text import STOP_NOUNS, kiwi
 
 CACHE_KEY = "search:answer-dictionaries:v1"
 VERSION_KEY = "search:answer-dictionaries:version"
 CACHE_SECONDS = 300
 PRODUCT_SUFFIXES = ("서방정", "장용정", "필름코팅정", "캡슐", "정", "주", "시럽", "흡입제", "패치", "연고", "크림", "현탁액")
 NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "XR", "NR")
-# Nouns that say nothing about what is asked.
-STOP_NOUNS = frozenset({
-    "것", "수", "등", "때", "중", "약", "내용", "관련", "정보", "무엇", "뭐", "어떤", "경우", "부분", "대해", "대한", "알려",
-    "설명", "질문", "답변", "자료", "문서", "좀", "거", "해당", "제품", "약물", "의약품", "사람", "환자", "분", "얼마", "몇",
-    "정도", "언제", "어디", "누구", "이유", "어느", "요즘", "지금", "오늘", "이번", "지난", "다음", "기준", "사항", "하루",
-    "정", "mg", "ml", "mcg",
-    "번", "개", "알", "가지", "건", "뭘", "게", "데", "나", "저", "우리", "회사", "일반", "최근", "전",
-    "후", "이상", "이하", "미만", "초과", "내", "안", "만", "씩", "쯤", "부터", "까지", "확인", "필요", "가능", "해",
-    "동안", "계속", "혹시", "먼저", "같이", "함께", "그냥", "보통", "정말", "선생", "선생님",
-})
 NUMBER = re.compile(r"\d+(?:[.,/]\d+)*\s*(?:mg/dl|mg|mcg|µg|ug|g|ml|l|iu|%|kg|원|세|시간|일|주|개월|년|정|회|mmhg)?",
                     re.IGNORECASE)
 STRENGTH = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*\s*(?:mg|mcg|µg|ug|g|ml)\b", re.IGNORECASE)

@@ -3,7 +3,9 @@
 from django.db import transaction
 from django.db.models import Max, Min
 
-from search.models import RetentionAudit, SearchQuery, SearchResponse, UserFeedback
+from core.models import RetentionAudit
+from core.retention import record_retention_audit
+from search.models import SearchQuery, SearchResponse, UserFeedback
 
 KIND = "search_history"
 
@@ -28,13 +30,3 @@ def purge_search_history(*, cutoff, retention_days: int, dry_run: bool = False, 
                 counts[label] = counts.get(label, 0) + n
     return record_retention_audit(kind=KIND, cutoff=cutoff, retention_days=retention_days, deleted_counts=counts,
                                   oldest=span["oldest"], newest=span["newest"], dry_run=dry_run)
-
-
-def record_retention_audit(*, kind: str, cutoff, retention_days: int, deleted_counts: dict, oldest=None, newest=None,
-                           dry_run: bool = False) -> RetentionAudit:
-    """One audit row for any app's purge (e.g. kind="chat_history"); shown in the admin under 보관 기한 삭제 기록."""
-    audit = RetentionAudit(kind=kind, cutoff=cutoff, retention_days=retention_days, deleted_counts=deleted_counts,
-                           oldest=oldest, newest=newest, dry_run=dry_run)
-    audit.full_clean()
-    audit.save()
-    return audit

@@ -15,6 +15,6 @@ class SearchHit:
     text: str
     score: float  # fused score, higher is better
     dense_score: float | None = None  # cosine similarity, when the dense leg found it
-    lexical_score: float | None = None  # ts_rank_cd, when the lexical leg found it
+    lexical_score: float | None = None  # BM25 (or ts_rank_cd), when the lexical leg found it
     highlights: list[str] = field(default_factory=list)  # HTML-escaped fragments with <mark> around matches
     section: str = ""

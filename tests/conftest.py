@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import AccessLevel
 from accounts.tests.factories import DepartmentFactory, SuperUserFactory
 from chat.services import exchange_store, session_create
-from chat.traces import record_trace
+from core.traces import record_trace
 from documents.tests.factories import make_indexed_document
 from sales.services import performance_refresh
 from sales.tests.factories import (

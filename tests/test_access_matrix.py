@@ -66,7 +66,7 @@ PERSONA_SPECS = {
     # cardio_l2 audits search and chat logs in the admin
     "cardio_l2": PersonaSpec("CARDIO", 2, staff_permissions=(
         "search.view_searchquery", "search.view_searchresponse", "search.view_userfeedback",
-        "search.view_lexiconterm", "chat.view_chatsession", "chat.view_chatmessage", "chat.view_tracelog")),
+        "search.view_lexiconterm", "chat.view_chatsession", "chat.view_chatmessage", "core.view_tracelog")),
     "cardio_l3": PersonaSpec("CARDIO", 3),
     "onco_l1": PersonaSpec("ONCO", 1, employee="onco_rep"),
     "onco_l2": PersonaSpec("ONCO", 2),

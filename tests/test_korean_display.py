@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from chat.services import exchange_store, session_create
-from chat.traces import record_trace
+from core.traces import record_trace
 from documents.tests.factories import DocumentFactory
 from sales.services import performance_refresh
 from search.tests.factories import SearchQueryFactory, UserFeedbackFactory
@@ -75,7 +75,7 @@ def test_chat_titles_do_not_wrap_one_syllable_per_line(admin_client, personas):
 def test_trace_steps_are_named_in_korean(admin_client):
     record_trace(step="check_citations", outcome="ok", duration_ms=3, request_id="req-9")
 
-    page = admin_client.get(reverse("admin:chat_tracelog_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:core_tracelog_changelist")).content.decode()
 
     assert "인용 확인" in page
     assert ">check_citations<" not in page

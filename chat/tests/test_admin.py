@@ -3,7 +3,7 @@ import pytest
 from accounts.tests.factories import SuperUserFactory
 from chat.models import ChatMessage
 from chat.services import exchange_store, feedback_give, session_create
-from chat.traces import record_trace
+from core.traces import record_trace
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,8 @@ def test_session_admin_shows_messages_inline_read_only_with_filters(admin_client
 
 
 def test_trace_admin_filters_by_step_outcome_and_duration(admin_client, rated_exchange):
-    slow = admin_client.get("/admin/chat/tracelog/?step=generate&outcome=fallback&duration=slow")
-    fast = admin_client.get("/admin/chat/tracelog/?duration=fast")
+    slow = admin_client.get("/admin/core/tracelog/?step=generate&outcome=fallback&duration=slow")
+    fast = admin_client.get("/admin/core/tracelog/?duration=fast")
 
     assert "ReadTimeout" in slow.content.decode()
     assert "ReadTimeout" not in fast.content.decode()

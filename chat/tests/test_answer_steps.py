@@ -4,9 +4,10 @@ an early stop for CRM questions, one fallback, and the question validated before
 import pytest
 
 from chat.answering import STEPS
-from chat.models import ChatMessage, Outcome, TraceLog
+from chat.models import ChatMessage
 from chat.services import session_create
 from chat.tests.sse import read_events, streamed_text
+from core.models import Outcome, TraceLog
 from sales.tests.factories import AssignmentFactory, CustomerFactory, InteractionFactory, rep_user
 
 pytestmark = pytest.mark.django_db

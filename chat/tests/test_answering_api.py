@@ -3,8 +3,9 @@ import pytest
 from django.db import IntegrityError
 
 from accounts.tests.factories import UserFactory
-from chat.models import ChatMessage, Outcome, TraceLog
+from chat.models import ChatMessage
 from chat.services import session_create
+from core.models import Outcome, TraceLog
 from documents.tests.factories import make_indexed_document
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ import os
 import pytest
 
 from chat.answering import FALLBACK_NOTICE
-from chat.models import ChatMessage, Outcome, TraceLog
+from chat.models import ChatMessage
 from chat.providers import OpenAIProvider
 from chat.services import session_create
 from chat.tests.sse import read_events, streamed_text
+from core.models import Outcome, TraceLog
 
 pytestmark = pytest.mark.django_db
 

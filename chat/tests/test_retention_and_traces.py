@@ -4,9 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from chat.models import ChatMessage, ChatRetentionAudit, ChatSession, Outcome, TraceLog
+from chat.models import ChatMessage, ChatSession
 from chat.services import exchange_store, session_create
-from chat.traces import record_trace
+from core.models import Outcome, RetentionAudit, TraceLog
+from core.traces import record_trace
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,9 @@ def test_dry_run_counts_what_would_be_purged_deletes_nothing_and_is_audited(hist
 
     assert "대화 1개, 메시지 2개, 추적 기록 1개" in capsys.readouterr().out
     assert ChatMessage.objects.count() == 4 and ChatSession.objects.count() == 2
-    audit = ChatRetentionAudit.objects.get()
-    assert audit.dry_run and (audit.sessions_deleted, audit.messages_deleted, audit.traces_deleted) == (1, 2, 1)
+    audit = RetentionAudit.objects.get()
+    assert audit.kind == "chat_history" and audit.dry_run and audit.ran_by.startswith("manage.py")
+    assert audit.deleted_counts == {"chat.ChatSession": 1, "chat.ChatMessage": 2, "core.TraceLog": 1}
 
 
 def test_purge_deletes_history_older_than_the_retention_period_only(history, settings):
@@ -46,8 +48,9 @@ def test_purge_deletes_history_older_than_the_retention_period_only(history, set
     assert list(ChatSession.objects.values_list("title", flat=True)) == ["최근 대화"]
     assert list(ChatMessage.objects.values_list("content", flat=True).order_by("id")) == ["새 질문", "새 답"]
     assert not TraceLog.objects.filter(request_id="old").exists()
-    audit = ChatRetentionAudit.objects.get()
-    assert not audit.dry_run and audit.days == 365 and audit.messages_deleted == 2
+    audit = RetentionAudit.objects.get()
+    assert not audit.dry_run and audit.retention_days == 365 and audit.deleted_counts["chat.ChatMessage"] == 2
+    assert audit.oldest is not None and audit.newest < timezone.now() - datetime.timedelta(days=365)
 
 
 def test_other_jobs_record_their_errors_in_the_trace_log():

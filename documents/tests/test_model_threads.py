@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, os
 {entry}
-from documents import embeddings, korean
+from core import text as korean
+from documents import embeddings
 print(json.dumps({{
     "omp": os.environ.get("OMP_NUM_THREADS"),
     "model_loaded": embeddings._provider.cache_info().currsize == 1 and "model" in vars(embeddings.get_provider()),

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import SuperUserFactory, UserFactory
-from chat.models import TraceLog
-from documents.models import Document, DocumentChunk, ProcessingStatus
+from core.models import TraceLog
 from documents import filebuilders as builders
+from documents.models import Document, DocumentChunk, ProcessingStatus
 from documents.tests.factories import document_manager
 
 pytestmark = pytest.mark.django_db

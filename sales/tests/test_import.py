@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from chat.models import TraceLog
+from core.models import TraceLog
 from sales.models import Customer, CustomerMonthlyPerformance, SalesRecord
 from sales.tests.factories import CustomerFactory, EmployeeFactory, ProductFactory
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import DepartmentFactory, SuperUserFactory, UserFactory
 from chat.services import exchange_store, session_create
-from chat.traces import record_trace
+from core.traces import record_trace
 from documents.tests.factories import DocumentFactory
 from search.models import LexiconTerm
 from search.tests.factories import SearchQueryFactory, SearchResponseFactory
@@ -98,7 +98,7 @@ def test_auditor_sees_chat_sessions_of_auditable_users_with_hidden_answers_redac
 
 
 def test_auditor_trace_list_holds_only_traces_of_auditable_conversations(logs):
-    body = page(logs.client, reverse("admin:chat_tracelog_changelist"))
+    body = page(logs.client, reverse("admin:core_tracelog_changelist"))
     rows = body[body.index('id="result_list"'):body.index("</table>", body.index('id="result_list"'))]
     assert "r1" in rows
     assert "문서 처리" not in rows and "추출 실패" not in body  # the step filter still names every step

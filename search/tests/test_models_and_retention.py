@@ -6,7 +6,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from search.models import RetentionAudit, SearchQuery, SearchResponse, UserFeedback
+from core.models import RetentionAudit
+from search.models import SearchQuery, SearchResponse, UserFeedback
 from search.tests.factories import SearchQueryFactory, SearchResponseFactory, UserFeedbackFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ import getpass
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from chat.services import purge_chat_history
+from chat.services import CHAT_MESSAGES, CHAT_SESSIONS, TRACES, purge_chat_history
 
 
 class Command(BaseCommand):
@@ -19,7 +19,8 @@ class Command(BaseCommand):
             raise CommandError("--days는 1 이상이어야 합니다.")
         audit = purge_chat_history(days=days, dry_run=dry_run, ran_by=f"manage.py ({getpass.getuser()})")
         verb = "삭제 예정(--dry-run)" if dry_run else "삭제함"
+        counts = audit.deleted_counts
         self.stdout.write(
-            f"{verb}: {audit.cutoff:%Y-%m-%d %H:%M} 이전({audit.days}일) 대화 {audit.sessions_deleted}개, "
-            f"메시지 {audit.messages_deleted}개, 추적 기록 {audit.traces_deleted}개; 감사 기록 #{audit.pk}"
+            f"{verb}: {audit.cutoff:%Y-%m-%d %H:%M} 이전({audit.retention_days}일) 대화 {counts[CHAT_SESSIONS]}개, "
+            f"메시지 {counts[CHAT_MESSAGES]}개, 추적 기록 {counts[TRACES]}개; 감사 기록 #{audit.pk}"
         )

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, kind, encoding, batch_size, no_refresh, no_progress, **options):
         from tqdm import tqdm
 
-        from chat.traces import record_trace  # system_trace_logs: one place for every job's errors
+        from core.traces import record_trace  # system_trace_logs: one place for every job's errors
         from sales import importers
         from sales.services import performance_refresh
 

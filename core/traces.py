@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
-from chat.models import Outcome, TraceLog
+from core.models import Outcome, TraceLog
 
 logger = logging.getLogger(__name__)
 
