@@ -18,6 +18,7 @@ from documents import services
 from documents.models import ApprovalState, Document, DocumentChunk, ProcessingStatus
 from documents.pipeline import STAGE_LABELS
 from documents.relations import related_queryset, relation_fields
+from documents.signals import send_document_changed_on_commit
 
 
 class DocumentUploadForm(forms.ModelForm):
@@ -236,6 +237,13 @@ class DocumentAdmin(admin.ModelAdmin):
                 document = services.document_replace_file(document=document, file=data["file"], by=request.user)
         # The admin goes on with `obj` (log entry, redirect, many-to-many fields): make it the saved row.
         obj.__dict__.update(Document.objects.get(pk=document.pk).__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        """The relation fields are saved here by the form, not by a service: tell indexes they changed."""
+        super().save_related(request, form, formsets, change)
+        relations = [name for name in relation_fields() if name in form.changed_data]
+        if change and relations:
+            send_document_changed_on_commit(form.instance.pk, relations)
 
     def delete_model(self, request, obj):
         services.document_delete(document=obj)

@@ -41,9 +41,11 @@ class ProcessingStatus(models.TextChoices):
 
 
 def published_rule(now=None) -> Q:
-    """Approved and not past its expiry: what readers other than the uploader and document managers get."""
-    unexpired = Q(valid_until__isnull=True) | Q(valid_until__gt=now or timezone.now())
-    return Q(approval_state=ApprovalState.APPROVED) & unexpired
+    """Approved and not past its expiry: what readers other than the uploader and document managers get
+    (the published part of documents.visibility.Visibility)."""
+    from documents.visibility import PUBLISHED_STATES, _unexpired_q
+
+    return Q(approval_state__in=PUBLISHED_STATES) & _unexpired_q(now or timezone.now())
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -54,30 +56,26 @@ class DocumentQuerySet(models.QuerySet):
         Others see approved, unexpired documents at or below their access level that are either for
         everyone (no department) or for their own department, and the documents they uploaded
         themselves in any state (an uploader can always check and fix what they sent).
+        The rule is written once in documents.visibility.Visibility (also rendered for OpenSearch).
         """
-        if user is None or not user.is_authenticated or not user.is_active:
+        from documents.visibility import Visibility
+
+        rule = Visibility.for_user(user)
+        if rule.nothing:
             return self.none()
-        if is_document_manager(user):
+        if rule.everything:
             return self
-        department_rule = Q(department__isnull=True)
-        if user.department_id is not None:
-            department_rule |= Q(department_id=user.department_id)
-        return self.filter(Q(department_rule, published_rule(), access_level__lte=user.access_level)
-                           | Q(uploaded_by=user))
+        return self.filter(rule.as_q())
 
     def awaiting_review(self):
         return self.filter(approval_state=ApprovalState.PENDING)
 
     def searchable(self, *, include_drafts: bool = False):
-        """Approved and unexpired (drafts too when asked), and fully processed."""
-        now = timezone.now()
-        states = ([ApprovalState.APPROVED, ApprovalState.DRAFT, ApprovalState.PENDING] if include_drafts
-                  else [ApprovalState.APPROVED])
-        return self.filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gt=now),
-            approval_state__in=states,
-            status=ProcessingStatus.READY,
-        )
+        """Approved and unexpired (drafts and pending too when asked), and fully processed
+        (documents.visibility.Searchable)."""
+        from documents.visibility import Searchable
+
+        return self.filter(Searchable.for_search(include_drafts=include_drafts).as_q())
 
 
 def document_upload_path(instance, filename):

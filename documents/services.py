@@ -26,7 +26,7 @@ from documents.errors import (
 from documents.indexing import reindex_titles
 from documents.models import ApprovalState, Document, ProcessingStatus
 from documents.relations import related_queryset, relation_fields
-from documents.signals import document_deleted
+from documents.signals import document_deleted, send_document_changed_on_commit
 from documents.storage import StorageUnavailable, describe_storage_error, is_storage_error
 
 logger = logging.getLogger(__name__)
@@ -128,14 +128,20 @@ def _initial_approval_state(*, uploaded_by, requested: str) -> str:
     return ApprovalState.PENDING
 
 
-def _set_relations(document: Document, relations: dict | None, *, by=None) -> None:
+def _set_relations(document: Document, relations: dict | None, *, by=None) -> set[str]:
     """Replace the links the caller sent. Links to records `by` may not see stay: an editor who cannot see a
-    customer can neither learn of its link nor remove it by sending the list they see."""
+    customer can neither learn of its link nor remove it by sending the list they see. Returns the names of
+    the relations whose links changed."""
+    changed = set()
     for name in relation_fields():
         if relations and name in relations:
             linked = getattr(document, name)
+            before = set(linked.values_list("pk", flat=True))
             kept = [] if by is None else list(linked.exclude(pk__in=related_queryset(name, by).values("pk")))
             linked.set(list(relations[name]) + kept)
+            if set(linked.values_list("pk", flat=True)) != before:
+                changed.add(name)
+    return changed
 
 
 @transaction.atomic
@@ -190,14 +196,17 @@ def document_update(*, document: Document, by, relations: dict | None = None, **
     if "title" in fields:
         fields["title"] = nfc(fields["title"]).strip()
     retitled = "title" in fields and fields["title"] != document.title
+    before = {name: getattr(document, name) for name in UPDATABLE_FIELDS}
     for name, value in fields.items():
         setattr(document, name, value)
     _resubmit_if_returned(document, by=by)
     document.full_clean(exclude=["checksum"])
     document.save()
-    _set_relations(document, relations, by=by)
+    changed = {name for name in UPDATABLE_FIELDS if getattr(document, name) != before[name]}
+    changed |= _set_relations(document, relations, by=by)
     if retitled:
         reindex_titles(document)  # the title is part of what the lexical leg indexes
+    send_document_changed_on_commit(document.pk, changed)
     return document
 
 
@@ -211,13 +220,15 @@ def document_replace_file(*, document: Document, file, by) -> Document:
     document.source, document.checksum, document.size = source, checksum, file.size
     document.document_type, document.mime_type = detected.document_type, detected.mime_type
     document.version += 1
-    _resubmit_if_returned(document, by=by)
+    resubmitted = _resubmit_if_returned(document, by=by)
     _store_file(document, source, file)
     _mark_queued(document, reset_attempts=True)
     document.full_clean(exclude=["checksum"])
     document.save()
     if old_name and old_name != document.file.name:
         transaction.on_commit(lambda: _delete_stored_file(old_name))
+    # Queued again: search leaves it out until processed (indexes drop it, then document_indexed brings it back).
+    send_document_changed_on_commit(document.pk, {"status", "approval_state"} if resubmitted else {"status"})
     _enqueue(document)
     return document
 
@@ -228,24 +239,29 @@ def document_reprocess(*, document: Document, enqueue: bool = True) -> Document:
     _mark_queued(document, reset_attempts=True)
     document.save(update_fields=["status", "error", "stage", "stage_started_at", "stage_timeline", "attempts",
                                  "updated_at"])
+    send_document_changed_on_commit(document.pk, {"status"})
     if enqueue:
         _enqueue(document)
     return document
 
 
-def _resubmit_if_returned(document: Document, *, by) -> None:
-    """A returned document that its uploader fixes goes back into the review queue."""
+def _resubmit_if_returned(document: Document, *, by) -> bool:
+    """A returned document that its uploader fixes goes back into the review queue (True when it did)."""
     if document.approval_state == ApprovalState.RETURNED and not can_approve_documents(by):
         document.approval_state = ApprovalState.PENDING
+        return True
+    return False
 
 
 @transaction.atomic
 def document_set_approval(*, document: Document, approval_state: str, by=None, comment: str = "") -> Document:
     """Set the approval state as a document manager, recording who and when."""
+    changed = {"approval_state"} if approval_state != document.approval_state else set()
     document.approval_state = approval_state
     document.reviewed_by, document.reviewed_at = by, timezone.now()
     document.review_comment = nfc(comment).strip()
     document.save(update_fields=["approval_state", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    send_document_changed_on_commit(document.pk, changed)
     return document
 
 

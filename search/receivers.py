@@ -1,6 +1,10 @@
-"""Signal receivers: synonym cache invalidation, and OpenSearch sync on document indexed / deleted.
+"""Signal receivers: synonym cache invalidation, and OpenSearch sync when a document changes.
 
-`documents.signals.document_indexed` and `document_deleted` are sent after commit by the documents app.
+The documents app sends, after commit (documents/signals.py, keyword arguments only):
+document_indexed(document_id, chunk_count), document_changed(document_id, fields) and document_deleted(document_id).
+With SEARCH_BACKEND=opensearch the first two queue `opensearch_sync_document` (re-send the document's chunks with
+its current access level, department, approval and expiry, or drop them when it is no longer processed), the last
+`opensearch_delete_document`.
 """
 
 import logging
@@ -24,14 +28,8 @@ def products_changed(sender, **kwargs):
     invalidate_dictionaries()
 
 
-def _document_id(kwargs):
-    document = kwargs.get("document") or kwargs.get("instance")
-    return kwargs.get("document_id") or getattr(document, "pk", None)
-
-
-def on_document_indexed(sender, **kwargs):
+def on_document_indexed(sender, document_id=None, **kwargs):
     """Queue the (re)indexing of one document's chunks in OpenSearch when that backend is on."""
-    document_id = _document_id(kwargs)
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return
     from django.db import transaction
@@ -41,8 +39,13 @@ def on_document_indexed(sender, **kwargs):
     transaction.on_commit(lambda: opensearch_sync_document.enqueue(str(document_id)))
 
 
-def on_document_deleted(sender, **kwargs):
-    document_id = _document_id(kwargs)
+def on_document_changed(sender, document_id=None, fields=frozenset(), **kwargs):
+    """Access level, department, approval, expiry, relations (`fields`) changed: re-sync the document, so the
+    index never answers with the access state it had before."""
+    on_document_indexed(sender, document_id=document_id)
+
+
+def on_document_deleted(sender, document_id=None, **kwargs):
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return
     from django.db import transaction
@@ -56,4 +59,5 @@ def connect_document_signals() -> None:
     from documents import signals
 
     signals.document_indexed.connect(on_document_indexed, dispatch_uid="search-opensearch-document_indexed")
+    signals.document_changed.connect(on_document_changed, dispatch_uid="search-opensearch-document_changed")
     signals.document_deleted.connect(on_document_deleted, dispatch_uid="search-opensearch-document_deleted")

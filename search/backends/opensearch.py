@@ -2,15 +2,20 @@
 
 One index `<OPENSEARCH_INDEX_PREFIX>-chunks`, a document per chunk: `embedding` (knn_vector, HNSW, cosine,
 lucene engine so filters apply during the graph search), `text` analysed with `nori`, and keyword fields
-for access level, department, document, type and approval. The access rule and the search filters are
-written into both queries; hits are then loaded from PostgreSQL through visible_to(user) once more.
+for access level, department (code and id), uploader, document, type and approval (`document_source`).
+The access rule is not written here: `filter_clauses` renders documents.visibility (the rule behind
+Document.objects.visible_to and .searchable) as OpenSearch clauses, plus the search filters, into both
+queries; hits are then loaded from PostgreSQL through visible_to(user) once more.
+The index follows the documents app's signals (search/receivers.py): document_indexed, document_changed and
+document_deleted re-sync or drop one document's chunks (`sync_document`: only processed documents are indexed).
 Any transport failure raises Unavailable, and search.services falls back to PostgreSQL.
 """
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 from django.conf import settings
+from django.utils import timezone as dj_timezone
 
 from search.criteria import SearchFilters
 from search.lexical import LexicalQuery
@@ -69,6 +74,8 @@ def index_body() -> dict:
             }},
             "access_level": {"type": "keyword"},
             "department": {"type": "keyword"},
+            "department_id": {"type": "keyword"},
+            "uploaded_by": {"type": "keyword"},
             "document_type": {"type": "keyword"},
             "approval_state": {"type": "keyword"},
             "status": {"type": "keyword"},
@@ -101,16 +108,16 @@ def _related_codes(document, relation: str) -> list[str]:
     return [str(v) for obj in manager.all() for v in (obj.pk, getattr(obj, "code", None)) if v is not None]
 
 
-def chunk_source(chunk) -> dict:
-    document = chunk.document
+def document_source(document) -> dict:
+    """The fields of an index document that come from its Document: those the access rule
+    (documents.visibility) and the search filters read. Ids and levels are keyword strings."""
     return {
-        "chunk_id": chunk.pk,
         "document_id": str(document.pk),
         "title": document.title,
-        "text": chunk.text,
-        "embedding": [float(x) for x in chunk.embedding] if chunk.embedding is not None else None,
         "access_level": str(document.access_level),
         "department": document.department.code if document.department_id else None,
+        "department_id": str(document.department_id) if document.department_id else None,
+        "uploaded_by": str(document.uploaded_by_id) if document.uploaded_by_id else None,
         "document_type": document.document_type,
         "approval_state": document.approval_state,
         "status": document.status,
@@ -119,6 +126,15 @@ def chunk_source(chunk) -> dict:
         "customers": _related_codes(document, "customers"),
         "products": _related_codes(document, "products"),
         "metadata": document.metadata or {},
+    }
+
+
+def chunk_source(chunk) -> dict:
+    return {
+        "chunk_id": chunk.pk,
+        **document_source(chunk.document),
+        "text": chunk.text,
+        "embedding": [float(x) for x in chunk.embedding] if chunk.embedding is not None else None,
     }
 
 
@@ -147,32 +163,31 @@ def delete_document(document_id, *, os_client=None) -> int:
 
 
 def sync_document(document_id, *, os_client=None) -> int:
-    """Replace one document's chunks in the index (removing them when the document is gone)."""
-    from documents.models import DocumentChunk
+    """Replace one document's chunks in the index with what PostgreSQL holds now (access level, department,
+    approval, expiry, relations...). A document that is gone or not (yet, or no longer) fully processed is only
+    removed: search would not reach it (documents.visibility.Searchable) until document_indexed brings it back."""
+    from documents.models import DocumentChunk, ProcessingStatus
 
     os_client = os_client or client()
     ensure_index(os_client=os_client)
     delete_document(document_id, os_client=os_client)
-    chunks = DocumentChunk.objects.filter(document_id=document_id).select_related("document__department")
+    chunks = (DocumentChunk.objects.filter(document_id=document_id, document__status=ProcessingStatus.READY)
+              .select_related("document__department").prefetch_related("document__customers",
+                                                                        "document__products"))
     return bulk_index(chunks, os_client=os_client)
 
 
-def filter_clauses(user, filters: SearchFilters) -> list[dict]:
-    """The access rule and the search filters as OpenSearch filter clauses."""
-    now = datetime.now(timezone.utc).isoformat()
-    states = ["approved", "draft"] if filters.include_drafts else ["approved"]
+def filter_clauses(user, filters: SearchFilters, *, now: datetime | None = None) -> list[dict]:
+    """The access rule, what search reaches (processed, unexpired, the searched approval states) and the search
+    filters as OpenSearch filter clauses. The first two are documents.visibility's, the same values the SQL
+    of Document.objects.visible_to(user).searchable(include_drafts=...) is rendered from."""
+    from documents.visibility import Searchable, Visibility
+
+    now = now or dj_timezone.now()
     clauses: list[dict] = [
-        {"term": {"status": "ready"}},
-        {"terms": {"approval_state": states}},
-        {"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "valid_until"}}}},
-                             {"range": {"valid_until": {"gt": now}}}], "minimum_should_match": 1}},
+        *Visibility.for_user(user, now=now).as_opensearch_clauses(),
+        *Searchable.for_search(include_drafts=filters.include_drafts, now=now).as_opensearch_clauses(),
     ]
-    if not user.is_superuser:
-        clauses.append({"terms": {"access_level": [str(level) for level in range(1, user.access_level + 1)]}})
-        department = [{"bool": {"must_not": {"exists": {"field": "department"}}}}]
-        if user.department_id is not None:
-            department.append({"term": {"department": user.department.code}})
-        clauses.append({"bool": {"should": department, "minimum_should_match": 1}})
     if filters.document_types:
         clauses.append({"terms": {"document_type": list(filters.document_types)}})
     if filters.departments:

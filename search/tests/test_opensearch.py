@@ -37,7 +37,8 @@ def test_reindex_creates_nori_knn_index_and_bulk_loads_every_chunk(double):
     assert properties["embedding"]["method"]["name"] == "hnsw"
     assert properties["text"]["analyzer"] == "korean"
     assert index["body"]["settings"]["analysis"]["analyzer"]["korean"]["tokenizer"] == "nori_tokenizer"
-    for field in ("access_level", "department", "document_id", "document_type", "approval_state"):
+    for field in ("access_level", "department", "department_id", "uploaded_by", "document_id", "document_type",
+                  "approval_state"):
         assert properties[field]["type"] == "keyword"
     assert len(index["docs"]) == 2
     assert {doc["text"] for doc in index["docs"].values()} == {"리피토 복약 안내", "보관 방법"}
@@ -57,7 +58,8 @@ def test_query_bodies_carry_access_rule_and_filters(double):
     lexical_filter = json.dumps(lexical_body["query"]["bool"]["filter"], ensure_ascii=False)
     for text in (dense_filter, lexical_filter):
         assert '{"terms": {"access_level": ["1", "2"]}}' in text
-        assert '{"term": {"department": "CARDIO"}}' in text
+        assert f'{{"term": {{"department_id": "{dept.pk}"}}}}' in text
+        assert f'{{"term": {{"uploaded_by": "{user.pk}"}}}}' in text
         assert '{"terms": {"approval_state": ["approved"]}}' in text
         assert '{"terms": {"document_type": ["TXT"]}}' in text
         assert '{"term": {"metadata.line": "A"}}' in text
@@ -102,7 +104,7 @@ def test_document_signals_sync_and_delete_chunks_through_the_task_queue(double, 
     document = make_indexed_document(["리피토 복약 안내", "보관 방법"], title="리피토")
 
     with django_capture_on_commit_callbacks(execute=True):
-        on_document_indexed(sender=type(document), document=document)
+        on_document_indexed(sender=type(document), document_id=document.pk, chunk_count=2)
     assert len(double.indices["test-chunks"]["docs"]) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,7 +117,7 @@ def test_signals_do_nothing_with_the_postgres_backend(settings, django_capture_o
     document = make_indexed_document(["리피토"], title="리피토")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        on_document_indexed(sender=type(document), document=document)
+        on_document_indexed(sender=type(document), document_id=document.pk, chunk_count=1)
 
     assert callbacks == []
 

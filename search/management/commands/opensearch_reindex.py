@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.models import DocumentChunk
+from documents.models import DocumentChunk, ProcessingStatus
 
 
 class Command(BaseCommand):
-    help = "Create the OpenSearch chunk index (--recreate drops it first) and bulk-load every chunk."
+    help = "Create the OpenSearch chunk index (--recreate drops it first) and bulk-load the chunks of every processed document."
 
     def add_arguments(self, parser):
         parser.add_argument("--recreate", action="store_true", help="drop and recreate the index")
@@ -18,7 +18,10 @@ class Command(BaseCommand):
         try:
             os_client = opensearch.client()
             created = opensearch.ensure_index(recreate=recreate, os_client=os_client)
-            chunks = DocumentChunk.objects.select_related("document__department").order_by("id")
+            # Like sync_document: only processed documents (search reaches no other).
+            chunks = (DocumentChunk.objects.filter(document__status=ProcessingStatus.READY)
+                      .select_related("document__department")
+                      .prefetch_related("document__customers", "document__products").order_by("id"))
             total = chunks.count()
             indexed, last_id = 0, 0
             with tqdm(total=total, unit="chunk", file=self.stderr, disable=total == 0) as progress:
