@@ -47,9 +47,16 @@ class Retrieval:
     lexical_query: LexicalQuery
 
 
+def query_vector_key() -> tuple[str, str, int]:
+    """What a cached query vector depends on besides the query: provider, model and dimension (read now, so a
+    change of EMBEDDING_MODEL or EMBEDDING_DIMENSIONS never serves a vector of the previous model)."""
+    return settings.EMBEDDING_PROVIDER, settings.EMBEDDING_MODEL, settings.EMBEDDING_DIMENSIONS
+
+
 @lru_cache(maxsize=2048)
-def _query_vector(provider_name: str, query: str) -> tuple[float, ...]:
-    """Repeated queries (the dashboard's top queries) skip the embedding model, the slowest step on CPU."""
+def _query_vector(provider_name: str, model: str, dimensions: int, query: str) -> tuple[float, ...]:
+    """Repeated queries (the dashboard's top queries) skip the embedding model, the slowest step on CPU.
+    Keyed by `query_vector_key()` and the query."""
     return tuple(get_provider().embed_query(query))
 
 
@@ -59,7 +66,7 @@ _embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embeddin
 
 
 def _legs(user, query, lexical, filters, *, candidates, ef_search):
-    pending_vector = _embedder.submit(_query_vector, settings.EMBEDDING_PROVIDER, query)
+    pending_vector = _embedder.submit(_query_vector, *query_vector_key(), query)
     if settings.SEARCH_BACKEND == "opensearch":
         from search.backends import opensearch
 
