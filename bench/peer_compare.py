@@ -163,7 +163,7 @@ def main():
     from search.backends import postgres
     from search.criteria import SearchFilters
     from search.lexical import analyse
-    from search.services import _query_vector, search_chunks
+    from search.services import _query_vector, query_vector_key, search_chunks
 
     paragraphs, _titles, questions, _relevant = korquad.load()
     bases = korquad.passage_embeddings(paragraphs)
@@ -247,7 +247,7 @@ def main():
             if "service" in parts:
                 _query_vector.cache_clear()
                 for q in questions:
-                    _query_vector(settings.EMBEDDING_PROVIDER, q)
+                    _query_vector(*query_vector_key(), q)
                 _o, _t, our_ms, their_ms = interleaved(
                     lambda i: search_chunks(user=user, query=questions[i], top_k=10),
                     theirs_by_vector(peer_filter), range(len(questions)))

@@ -195,7 +195,7 @@ def main():
     from search.backends import postgres
     from search.criteria import SearchFilters
     from search.lexical import analyse
-    from search.services import _query_vector, search_chunks
+    from search.services import _query_vector, query_vector_key, search_chunks
 
     paragraphs, _titles, questions, _relevant = korquad.load()
     bases = korquad.passage_embeddings(paragraphs)
@@ -293,7 +293,7 @@ def main():
                 _query_vector.cache_clear()  # every timed query pays its embedding, as a first-time query would
                 if vector_case.startswith("ready"):
                     for q in questions:
-                        _query_vector(settings.EMBEDDING_PROVIDER, q)
+                        _query_vector(*query_vector_key(), q)
             for name, user in (cases.items() if "service" in parts else ()):
                 prepare()
                 _, ms = timed(lambda q: search_chunks(user=user, query=q, top_k=10), questions)

@@ -34,6 +34,7 @@ from core.models import Outcome, TraceLog
 from core.traces import Step as Trace
 from core.traces import traced
 from search.composer import compose, passages_from_hits
+from search.config import RetrievalConfig
 from search.services import search_chunks
 
 FALLBACK_NOTICE = "\n\n(답변 생성 서버의 응답이 끊겨, 아래는 문서에서 바로 발췌한 답변입니다.)\n"
@@ -136,7 +137,7 @@ def retrieve(turn: Turn, trace: Trace) -> Iterable[Event]:
     # The answer reads evidence, not a result list: every passage of the best documents counts (a cap of
     # one passage per document cost answer accuracy 0.988 -> 0.929 on bench/answer_eval.py).
     turn.hits = search_chunks(user=turn.user, query=turn.search_query, top_k=settings.CHAT_TOP_K,
-                              per_document=settings.CHAT_PASSAGES_PER_DOCUMENT)
+                              per_document=settings.CHAT_PASSAGES_PER_DOCUMENT, config=RetrievalConfig.from_settings())
     trace.detail = {"hits": len(turn.hits), "chunk_ids": [h.chunk_id for h in turn.hits]}
     trace.outcome = Outcome.OK if turn.hits else Outcome.EMPTY
     return ()

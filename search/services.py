@@ -25,6 +25,7 @@ from documents.embeddings import get_provider
 from documents.models import DocumentChunk
 from search.backends import postgres
 from search.composer import compose, passages_from_hits
+from search.config import RetrievalConfig
 from search.criteria import InvalidSearch, SearchFilters, parse_filters
 from search.fusion import FusionConfig, fuse
 from search.highlight import highlight
@@ -47,9 +48,16 @@ class Retrieval:
     lexical_query: LexicalQuery
 
 
+def query_vector_key() -> tuple[str, str, int]:
+    """What a cached query vector depends on besides the query: provider, model and dimension (read now, so a
+    change of EMBEDDING_MODEL or EMBEDDING_DIMENSIONS never serves a vector of the previous model)."""
+    return settings.EMBEDDING_PROVIDER, settings.EMBEDDING_MODEL, settings.EMBEDDING_DIMENSIONS
+
+
 @lru_cache(maxsize=2048)
-def _query_vector(provider_name: str, query: str) -> tuple[float, ...]:
-    """Repeated queries (the dashboard's top queries) skip the embedding model, the slowest step on CPU."""
+def _query_vector(provider_name: str, model: str, dimensions: int, query: str) -> tuple[float, ...]:
+    """Repeated queries (the dashboard's top queries) skip the embedding model, the slowest step on CPU.
+    Keyed by `query_vector_key()` and the query."""
     return tuple(get_provider().embed_query(query))
 
 
@@ -58,9 +66,9 @@ def _query_vector(provider_name: str, query: str) -> tuple[float, ...]:
 _embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
 
 
-def _legs(user, query, lexical, filters, *, candidates, ef_search):
-    pending_vector = _embedder.submit(_query_vector, settings.EMBEDDING_PROVIDER, query)
-    if settings.SEARCH_BACKEND == "opensearch":
+def _legs(user, query, lexical, filters, *, candidates, ef_search, config: RetrievalConfig):
+    pending_vector = _embedder.submit(_query_vector, *query_vector_key(), query)
+    if config.backend == "opensearch":
         from search.backends import opensearch
 
         try:
@@ -70,32 +78,39 @@ def _legs(user, query, lexical, filters, *, candidates, ef_search):
         except opensearch.Unavailable as exc:
             logger.warning("OpenSearch unreachable, searching PostgreSQL instead: %s", exc)
     try:
-        lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates)
+        lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates, ranking=config.lexical_ranking,
+                                            budget=config.lexical_budget, timeout_ms=config.lexical_timeout_ms)
     except postgres.LexicalTimeout as exc:
         logger.warning("Lexical leg timed out, answering with the dense leg alone: %s (query %r)", exc, query[:100])
         lexical_hits = []
     vector = list(pending_vector.result())
     among = [chunk_id for chunk_id, _score in lexical_hits] if lexical.required and lexical_hits else None
-    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search, among=among)
+    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search or config.ef_search,
+                               among=among)
     return dense, lexical_hits, postgres.NAME
 
 
 def retrieve(*, user, query: str, top_k: int = 10, filters=None, fusion: FusionConfig | None = None,
              candidates: int | None = None, ef_search: int | None = None,
-             per_document: int | None = None) -> Retrieval:
-    """Both legs, the fused top_k as hits, and which backend answered (for the admin's retrieval test)."""
+             per_document: int | None = None, config: RetrievalConfig | None = None) -> Retrieval:
+    """Both legs, the fused top_k as hits, and which backend answered (for the admin's retrieval test).
+
+    `config`: the retrieval settings, read once per query (default `RetrievalConfig.from_settings()`)."""
+    config = config or RetrievalConfig.from_settings()
+    fusion = fusion or config.fusion
     filters = parse_filters(filters, user=user)
     lexical = analyse(query)
-    candidates = max(candidates or settings.SEARCH_CANDIDATES, top_k)
-    dense, lexical_hits, backend = _legs(user, query, lexical, filters, candidates=candidates, ef_search=ef_search)
+    candidates = max(candidates or config.candidates, top_k)
+    dense, lexical_hits, backend = _legs(user, query, lexical, filters, candidates=candidates, ef_search=ef_search,
+                                       config=config)
     fused = fuse(dense, lexical_hits, fusion)
-    if settings.SEARCH_RANK_DOCUMENTS:
+    if config.rank_documents:
         document_of, terms_of = _candidates(user, fused, query_words(lexical))
         partitions = LexiconPartition.objects.searched_by(user, include_drafts=filters.include_drafts)
         fused = order_by_document(fused, dense, lexical, document_of, terms_of, fusion, partitions=partitions)
     else:
         document_of, _terms = _candidates(user, fused, [])
-    per_document = settings.SEARCH_PASSAGES_PER_DOCUMENT if per_document is None else per_document
+    per_document = config.passages_per_document if per_document is None else per_document
     ranked = spread_documents(fused, document_of, top_k=top_k, per_document=per_document)
     hits = _hydrate(user, ranked, dict(dense), dict(lexical_hits), lexical)
     return Retrieval(hits=hits, dense=dense, lexical=lexical_hits, backend=backend, lexical_query=lexical)
@@ -219,11 +234,12 @@ def _hydrate(user, ranked, dense_scores, lexical_scores, lexical: LexicalQuery) 
 
 
 def search_chunks(*, user, query: str, top_k: int = 10, filters: dict | None = None,
-                  fusion: FusionConfig | None = None, per_document: int | None = None) -> list[SearchHit]:
+                  fusion: FusionConfig | None = None, per_document: int | None = None,
+                  config: RetrievalConfig | None = None) -> list[SearchHit]:
     """`per_document`: passages of one document before another's second (default SEARCH_PASSAGES_PER_DOCUMENT;
     0 = no cap, for a reader of evidence that wants every passage of the best document)."""
     return retrieve(user=user, query=query, top_k=top_k, filters=filters, fusion=fusion,
-                    per_document=per_document).hits
+                    per_document=per_document, config=config).hits
 
 
 def validate_query(query) -> str:

@@ -59,30 +59,35 @@ def dense_leg(user, vector, lexical: LexicalQuery, filters: SearchFilters, *, li
     return [(chunk_id, 1.0 - distance) for chunk_id, distance in rows]
 
 
-def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: int) -> list[tuple[int, float]]:
+def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: int, ranking: str | None = None,
+                budget: int | None = None, timeout_ms: int | None = None) -> list[tuple[int, float]]:
     """BM25 (or ts_rank_cd) over the passages containing any query word, all required codes, within access.
 
-    Each statement runs under SEARCH_LEXICAL_TIMEOUT_MS (0 = none); past it LexicalTimeout is raised.
+    Each statement runs under `timeout_ms` (default SEARCH_LEXICAL_TIMEOUT_MS; 0 = none); past it LexicalTimeout is
+    raised. `ranking` and `budget` default to SEARCH_LEXICAL_RANKING and SEARCH_LEXICAL_BUDGET (callers of
+    search.services pass them from RetrievalConfig).
     """
+    ranking = settings.SEARCH_LEXICAL_RANKING if ranking is None else ranking
+    timeout_ms = int(settings.SEARCH_LEXICAL_TIMEOUT_MS or 0) if timeout_ms is None else timeout_ms
     expression = lexical.tsquery()
     if not expression:
         return []
     tsquery = SearchQuery(expression, search_type="raw", config="simple")
     matched = candidate_chunks(user, filters).filter(search_vector=tsquery)
-    if settings.SEARCH_LEXICAL_RANKING == "ts_rank_cd":
+    if ranking == "ts_rank_cd":
         rows = (
             matched.annotate(rank=SearchRank(F("search_vector"), tsquery, cover_density=True))
             .order_by("-rank", "id")
             .values_list("id", "rank")[:limit]
         )
-        return _with_timeout(lambda: list(rows))
+        return _with_timeout(lambda: list(rows), timeout_ms)
     partitions = LexiconPartition.objects.searched_by(user, include_drafts=filters.include_drafts)
-    return _bm25(lexical, matched, partitions=partitions, limit=limit, expression=expression)
+    return _bm25(lexical, matched, partitions=partitions, limit=limit, expression=expression, budget=budget,
+                 timeout_ms=timeout_ms)
 
 
-def _with_timeout(run):
-    """Run `run()` with statement_timeout = SEARCH_LEXICAL_TIMEOUT_MS, restoring the previous value afterwards."""
-    timeout_ms = int(settings.SEARCH_LEXICAL_TIMEOUT_MS or 0)
+def _with_timeout(run, timeout_ms: int):
+    """Run `run()` with statement_timeout = `timeout_ms` (0 = none), restoring the previous value afterwards."""
     if timeout_ms <= 0:
         return run()
     with connection.cursor() as cursor:
@@ -129,7 +134,7 @@ def lexicon_statistics(phrases: list[tuple[str, ...]], *, partitions) -> tuple[i
 
 
 def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression: str, budget: int | None = None,
-          prune: bool = True) -> list[tuple[int, float]]:
+          prune: bool = True, timeout_ms: int | None = None) -> list[tuple[int, float]]:
     """BM25 top-`limit` of `matched` (built on visible_to, so access and filters stay in the SQL), scoring only
     the passages that contain the query's rarest words.
 
@@ -148,6 +153,7 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
     prune=False scores every match (the reference the pruning is tested against).
     """
     budget = settings.SEARCH_LEXICAL_BUDGET if budget is None else budget
+    timeout_ms = int(settings.SEARCH_LEXICAL_TIMEOUT_MS or 0) if timeout_ms is None else timeout_ms
     phrases = [(term,) for term in lexical.terms] + list(lexical.synonyms)
     alternatives = [phrase_tsquery(p) for p in phrases]
     required = [phrase_tsquery(p) for p in lexical.required]
@@ -161,7 +167,7 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
     required_idf = sum(idfs[len(alternatives):])
     within_budget = (lambda covered: covered <= budget) if budget > 0 else (lambda covered: True)
     if not prune or not order or (required and within_budget(min(dfs[len(alternatives):]))):
-        return _with_timeout(lambda: _score(matched, units, idfs, avgdl, limit=limit))
+        return _with_timeout(lambda: _score(matched, units, idfs, avgdl, limit=limit), timeout_ms)
 
     def covered(j):
         return sum(dfs[i] for i in order[:j])
@@ -172,7 +178,7 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
 
     if not within_budget(dfs[order[0]]) and len(order) > 1:
         # Even the rarest word is common: score the passages that contain the two rarest words together.
-        return _with_timeout(lambda: _score(narrowed(order[:2], " & "), units, idfs, avgdl, limit=limit))
+        return _with_timeout(lambda: _score(narrowed(order[:2], " & "), units, idfs, avgdl, limit=limit), timeout_ms)
     j = 1
     if budget > 0:
         while j < len(order) and within_budget(covered(j + 1)):
@@ -184,7 +190,7 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
     while True:
         essential, rest = order[:j], order[j:]
         subset = narrowed(essential) if rest else matched
-        rows = _with_timeout(lambda: _score(subset, units, idfs, avgdl, limit=limit))
+        rows = _with_timeout(lambda: _score(subset, units, idfs, avgdl, limit=limit), timeout_ms)
         if not rest or (len(rows) >= limit and rows[-1][1] > bound(rest)):
             return rows  # exact
         # Widen straight to the first essential set whose outside can no longer reach the limit-th score.

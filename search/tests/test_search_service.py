@@ -196,3 +196,22 @@ def test_lexical_leg_ranks_a_rare_word_above_repeats_of_a_common_one():
 
     top = Document.objects.get(chunks__id=retrieval.lexical[0][0])
     assert top.title == "리피토 문의"
+
+
+def test_retrieval_config_is_read_from_settings_at_call_time_and_passed_down_to_the_dense_leg(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search.config import RetrievalConfig
+
+    settings.SEARCH_HNSW_EF_SEARCH = 55
+    settings.SEARCH_LEXICAL_BUDGET = 7
+    config = RetrievalConfig.from_settings()
+    assert (config.ef_search, config.lexical_budget) == (55, 7)
+    settings.SEARCH_HNSW_EF_SEARCH = 200  # the config built above is what the query uses
+    make_indexed_document(["리피토 복약 안내"], title="리피토")
+
+    with CaptureQueriesContext(connection) as captured:
+        search_chunks(user=UserFactory(), query="리피토", config=config)
+
+    assert any("SET LOCAL hnsw.ef_search = 55" in q["sql"] for q in captured.captured_queries)
