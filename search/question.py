@@ -321,6 +321,9 @@ def _specific_first(attributes: list[Attribute]) -> list[Attribute]:
         a for a in attributes if a.name in GENERIC_ATTRIBUTES]
 
 
+# Words for a tablet or capsule, not names of products ("연노란색 원형 필름코팅정" in a 성상 column).
+DOSAGE_FORMS = frozenset({"필름코팅정", "코팅정", "서방정", "장용정", "구강붕해정", "발포정", "저작정", "분산정", "당의정",
+                          "연질캡슐", "경질캡슐", "서방캡슐", "장용캡슐", "나정", "정제"})
 LOCAL_PRODUCT = re.compile(r"([가-힣]{2,}(?:정|캡슐|서방정|시럽|흡입제|주))\s*\(|([가-힣]{3,}(?:정|캡슐))(?=[\s,.은는이가을를의와과에]|$)")
 
 
@@ -333,7 +336,7 @@ def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
         for match in LOCAL_PRODUCT.finditer(text):
             name = match.group(1) or match.group(2)
             base = base_name(name).casefold()
-            if base in known_forms or name.casefold() in known_forms or base in STOP_NOUNS:
+            if name in DOSAGE_FORMS or base in known_forms or name.casefold() in known_forms or base in STOP_NOUNS:
                 continue
             found.setdefault(base, Product(key=f"local:{base}", name=name, forms=tuple(_forms(name)),
                                            brand_forms=tuple(_forms(name)), known=False))

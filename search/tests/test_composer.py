@@ -208,3 +208,13 @@ def test_the_number_of_a_numbered_heading_is_never_quoted(client_for):
     assert body["answerable"] is True
     assert "불면" in body["answer"]
     assert not re.search(r"(?:^|\s)3\.\s*\[", body["answer"])
+
+
+def test_a_dosage_form_in_a_table_is_not_another_product(client_for):
+    make_indexed_document(["자디앙정 제품설명서\n함량 | 성상 | 포장 단위 | 유효기간\n"
+                           "10mg | 연노란색 원형 필름코팅정 | 30정 | 제조일로부터 36개월"], title="자디앙정 제품설명서")
+
+    body = search(client_for, "자디앙정 유효기간")
+
+    assert body["answerable"] is True
+    assert "36개월" in body["answer"]
