@@ -5,11 +5,13 @@ approved L1 rep.
 
     python bench/answer_eval.py                          # dev split, chat + search API
     python bench/answer_eval.py --split heldout
+    python bench/answer_eval.py --split heldout2
     python bench/answer_eval.py --korquad 200 --database answer_korquad   # KorQuAD 1.0 dev answer accuracy
     python bench/answer_eval.py --demo --database answer_demo            # the examples on seed_demo
 
-Data: bench/data/answers/documents.json (18 Korean product, compliance and pricing documents written for this
-set, built as DOCX/HWP/HWPX/PDF/HTML/Markdown/TXT files) and questions.jsonl (split dev | heldout; kinds
+Data: bench/data/answers/documents.json (24 Korean product, compliance and pricing documents written for this
+set, built as DOCX/HWP/HWPX/PDF/HTML/Markdown/TXT files; the last six, 자디앙 to 강연·자문 지급 기준, were
+written for heldout2) and questions.jsonl (split dev | heldout | heldout2; kinds
 keyword, morphology, paraphrase, synonym, numeric; unanswerable off_topic, near_miss, unknown_product).
 An answer is correct when it contains every `expect` string (spaces ignored) and cites the gold document.
 "Not found" = the answer cites nothing. Runs in its own database of the embedded server (`--database`,
@@ -306,7 +308,7 @@ def run_demo():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="dev")
+    parser.add_argument("--split", choices=["dev", "heldout", "heldout2", "all"], default="dev")
     parser.add_argument("--api", choices=["chat", "search", "both"], default="both")
     parser.add_argument("--korquad", type=int, default=0, help="KorQuAD questions to sample (0 = skip)")
     parser.add_argument("--demo", action="store_true", help="seed_demo here and print the issue's example answers")

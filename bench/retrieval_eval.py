@@ -82,6 +82,7 @@ def main():
     parser.add_argument("--variants", action="store_true", help="--via-api: also post-fusion choices in-process")
     parser.add_argument("--articles", type=int, default=60, help="--via-api: only the first N of the 140 articles")
     parser.add_argument("--database", default=None)
+    parser.add_argument("--misses", action="store_true", help="--via-api: print the questions missed at R@10")
     parser.add_argument("--ef-search", type=int, default=None)
     parser.add_argument("--candidates", type=int, default=100)
     args = parser.parse_args()

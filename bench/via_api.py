@@ -186,6 +186,28 @@ def run(args):
         r5, r10, mrr, ndcg = metrics(rankings, relevant)
         deduplicated = metrics([documents_in_order(r) for r in rankings], relevant)[3]
         print(f"| {name} | {r5:.3f} | {r10:.3f} | {mrr:.3f} | {ndcg:.3f} | {deduplicated:.3f} |")
+    if args.misses:
+        print_misses(questions, relevant, api_rankings, legs, key_of_chunk)
+
+
+def print_misses(questions, relevant, api_rankings, legs, key_of_chunk):
+    """Each question whose relevant document is not in the API's top 10, with what the lexical query required
+    and where each leg placed the relevant document."""
+    from search.lexical import analyse
+
+    def rank_in(ranking, targets):
+        return next((i for i, key in enumerate(ranking, start=1) if key in targets), None)
+
+    misses = [i for i, (ranking, targets) in enumerate(zip(api_rankings, relevant, strict=True))
+              if rank_in(ranking[:10], targets) is None]
+    print(f"\nmisses at R@10 (API): {len(misses)}")
+    for i in misses:
+        dense, lexical = legs[i]
+        required = analyse(questions[i], synonyms=lambda q: []).required
+        dense_rank = rank_in(documents_in_order(key_of_chunk[c] for c, _s in dense), relevant[i])
+        lexical_rank = rank_in(documents_in_order(key_of_chunk[c] for c, _s in lexical), relevant[i])
+        print(f"- {questions[i]!r}: relevant {sorted(relevant[i])}; required {list(required)}; "
+              f"lexical leg rank {lexical_rank}, dense leg rank {dense_rank}; API top 3 {api_rankings[i][:3]}")
 
 
 def variants(legs, key_of_chunk, whole_scored, questions):

@@ -167,7 +167,7 @@ def read_units(passage: Passage, rank: int) -> list[Unit]:
             continue
         for sentence in SENTENCE_SPLIT.split(line):
             sentence = sentence.strip()
-            if len(sentence) < 2:
+            if len(sentence) < 2 or not re.search(r"[가-힣A-Za-z]", sentence):  # "3." of "3. 이상반응" is no unit
                 continue
             answer_part = ANSWER_PREFIX.sub("", sentence)
             if answer_part != sentence:
@@ -320,11 +320,14 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     stated = set()
     attribute_score = 0.0
     required = question.required_attributes
+    codes_stated = bool(question.codes) and all(c in compact(unit.text) for c in question.codes)
     for attribute in required:
-        if any(states(term, text) for term in attribute.evidence_terms):
+        own_text, own_context = _without(text, attribute.excluded), _without(context, attribute.excluded)
+        if any(states(term, own_text) for term in attribute.evidence_terms) or (
+                codes_stated and _asks_code(attribute)):
             stated.add(attribute.name)
             attribute_score += 2.0
-        elif any(states(term, context) for term in attribute.evidence_terms):
+        elif any(states(term, own_context) for term in attribute.evidence_terms):
             stated.add(attribute.name)
             attribute_score += 0.8
     if required:
@@ -337,7 +340,9 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     compact_text = compact(unit.text + " " + unit.context)
     strength_score = 1.5 * sum(1 for s in question.strengths if s in compact_text)
     code_score = 2.0 * sum(1 for c in question.codes if c in compact_text)
-    number_score = 0.3 * sum(1 for n in question.numbers if n in compact_text)
+    number_score = sum(1.0 if not n.isdigit() else 0.3 for n in question.numbers if n in compact_text)
+    if question.asked_unit and re.search(r"\d\s*" + re.escape(question.asked_unit), text):
+        number_score += 1.0
     grams = _question_bigrams(question)
     bigram_score = sum(1 for g in grams if g in compact_text) / len(grams) if grams else 0.0
     dense = passage.dense_score or 0.0
@@ -348,6 +353,18 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     score = (about_score + attribute_score + subject_score + strength_score + code_score + number_score
              + bigram_score + 0.6 * dense_score + 0.3 / (1 + unit.rank) - length_penalty)
     return _Scored(unit=unit, score=score, attributes=stated, subject_share=share, dense=dense, about=bool(about))
+
+
+def _without(text_folded: str, phrases: tuple[str, ...]) -> str:
+    for phrase in phrases:
+        text_folded = text_folded.replace(phrase, " ")
+    return text_folded
+
+
+def _asks_code(attribute) -> bool:
+    """The attribute that asks for a code (보험코드): a row stating the asked code exactly states it, even when
+    the row's column headers are in another passage."""
+    return any("코드" in term or term == "edi" for term in attribute.evidence_terms)
 
 
 @lru_cache(maxsize=256)
@@ -448,6 +465,9 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         if adds or candidate.score >= EXTRA_QUOTE_RATIO * ranked[0].score:
             chosen.append(candidate)
             covered |= candidate.attributes
+    follower = _details_after(ranked[0], scored)
+    if follower is not None and follower not in chosen:
+        chosen = chosen[:MAX_QUOTES - 1] + [follower]
     chosen.sort(key=lambda s: (s.unit.rank, s.unit.position))
     quotes, seen = [], set()
     for item in chosen:
@@ -458,6 +478,15 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
     confidence = round(min(1.0, ranked[0].score / 6.0), 3)
     return Answer(answerable=True, reason="answered", question=question, quotes=quotes, confidence=confidence,
                   considered=sorted({s.unit.n for s in scored}))
+
+
+def _details_after(best: _Scored, scored: list[_Scored]) -> _Scored | None:
+    """A general sentence without a number ("신기능이 떨어진 환자는 투여 간격을 늘립니다.") whose next sentence in
+    the passage gives the figures: that sentence too."""
+    if re.search(r"\d", best.unit.text) or best.unit.cells:
+        return None
+    return next((s for s in scored if s.unit.n == best.unit.n and s.unit.position == best.unit.position + 1
+                 and re.search(r"\d", s.unit.text)), None)
 
 
 def _adopt_local_products(question: Question, local: list[Product]) -> None:

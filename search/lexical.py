@@ -2,8 +2,11 @@
 
 - Every meaningful morpheme of the query is an alternative (OR), as in the chunk tsvector.
 - A drug name found in the synonym dictionary adds every other name of that drug as a phrase.
-- Product codes, EDI codes and numbers with units ("ATV-10", "641900010", "10mg") must match exactly:
-  they become required phrases (AND) on both legs, so a passage about another code is never returned.
+- Product codes, EDI codes, lot numbers and strengths ("ATV-10", "641900010", "LT2301A", "10mg", "40/5mg") must
+  match exactly: they become required phrases (AND) on both legs, so a passage about another code is never
+  returned. Years ("1984년", "2023"), dates, quantities ("3km", "300명", "10000원"), ordinals ("19th") and short
+  names such as "S8" or "B12" are not codes: they stay ordinary words of the query, since a passage may state
+  them otherwise ("1984년" as "1984년도", "S8" as "갤럭시 S8") or be the answer without them.
 """
 
 import re
@@ -46,13 +49,37 @@ def phrase_tsquery(terms: tuple[str, ...]) -> str:
     return _phrase(terms)
 
 
+# Units of a strength or concentration: "10mg", "0.5mg/mL", "40/5mg", "100IU" are codes; "3km", "60kg" are not.
+STRENGTH_UNIT = re.compile(r"(?:mg|mcg|ug|g|ml|iu|meq|mmol)(?:/(?:ml|dl|l|kg|m2|day|일))*", re.IGNORECASE)
+NUMBER_WITH_UNIT = re.compile(r"(\d+(?:[.,/]\d+)*)([A-Za-z][A-Za-z/0-9]*)")
+# A year, a date or a span of years: 1984, 2023-03-01, 1950-1953, 2025.3.1.
+DATE = re.compile(r"(?:19|20)\d\d(?:[-./](?:\d{1,2}|(?:19|20)\d\d)){0,2}")
+DECIMAL = re.compile(r"\d+\.\d+")
+# Particles after a code ("641601570의 약가"); any other Hangul right after a number is a counter or unit
+# ("300명", "1984년", "10만"), so the number is a quantity.
+PARTICLES = ("은", "는", "이", "가", "을", "를", "의", "로", "으로", "에", "와", "과", "도", "까지", "부터", "번")
+MIN_NUMERIC_CODE_DIGITS = 6  # EDI/보험코드 have 9, product codes 6 or more
+MIN_MIXED_CODE_LENGTH = 4  # "ATV-10", "CYP3A4", "LT2301A"; not "S8", "B12"
+
+
+def is_code(token: str, following: str = "") -> bool:
+    """Whether a token with a digit (from CODE_PATTERN) names one thing exactly; `following` is the query after it."""
+    if not any(c.isalpha() for c in token):
+        if DATE.fullmatch(token) or DECIMAL.fullmatch(token):
+            return False
+        if following[:1] and "가" <= following[0] <= "힣" and not following.startswith(PARTICLES):
+            return False
+        return sum(c.isdigit() for c in token) >= MIN_NUMERIC_CODE_DIGITS or (
+            any(c in "-/" for c in token) and sum(c.isdigit() for c in token) >= 4)
+    quantity = NUMBER_WITH_UNIT.fullmatch(token)
+    if quantity:
+        return bool(STRENGTH_UNIT.fullmatch(quantity.group(2)))
+    return len(token) >= MIN_MIXED_CODE_LENGTH
+
+
 def extract_codes(query: str) -> list[str]:
-    codes = []
-    for match in CODE_PATTERN.finditer(query):
-        token = match.group(0)
-        if any(c.isalpha() for c in token) or sum(c.isdigit() for c in token) >= 4:
-            codes.append(token)
-    return codes
+    return [match.group(0) for match in CODE_PATTERN.finditer(query)
+            if is_code(match.group(0), query[match.end():])]
 
 
 def analyse(query: str, *, synonyms=None) -> LexicalQuery:

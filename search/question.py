@@ -24,6 +24,11 @@ NUMBER = re.compile(r"\d+(?:[.,/]\d+)*\s*(?:mg/dl|mg|mcg|µg|ug|g|ml|l|iu|%|kg|�
                     re.IGNORECASE)
 STRENGTH = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*\s*(?:mg|mcg|µg|ug|g|ml)\b", re.IGNORECASE)
 CODE = re.compile(r"(?<!\d)\d{9}(?!\d)|\b[A-Za-z]{2,}-\d+\b")
+# Durations said in words, as documents write them ("일주일 안에" → "7일 이내").
+NUMBER_WORD_VALUES = {"일주일": ["7일", "1주"], "한주": ["7일", "1주"], "이틀": ["2일"], "사흘": ["3일"], "나흘": ["4일"],
+                      "보름": ["15일"], "한달": ["1개월", "30일"], "두달": ["2개월"], "석달": ["3개월"], "반년": ["6개월"]}
+NUMBER_WORDS = re.compile("|".join(sorted((r"\s*".join(word) for word in NUMBER_WORD_VALUES), key=len, reverse=True)))
+ASKED_UNIT = re.compile(r"며칠|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml)", re.IGNORECASE)
 GENERIC_ATTRIBUTES = frozenset({"용량", "절차"})
 COMPARISON = ("비교", "차이", "vs", "대비", "중 어느", "둘 중", "와 다른", "과 다른", "보다")
 
@@ -42,6 +47,7 @@ class Attribute:
     name: str
     question_terms: tuple[str, ...]
     evidence_terms: tuple[str, ...]
+    excluded: tuple[str, ...] = ()  # evidence phrases in which the terms do not count ("!어린이의 손")
 
     @property
     def required(self) -> bool:
@@ -56,6 +62,7 @@ class Question:
     strengths: list[str] = field(default_factory=list)  # "40/5mg", compacted and case-folded
     codes: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
+    asked_unit: str = ""  # the unit of "몇 주", "며칠", "몇 km": the answer states a number in it
     subjects: list[str] = field(default_factory=list)  # remaining content nouns, case-folded
     phrases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (written form, its subject nouns)
     compares: bool = False
@@ -152,7 +159,9 @@ def dictionaries() -> tuple[list[Product], list[Attribute]]:
         cache.set(CACHE_KEY, data, CACHE_SECONDS)
         cache.set(VERSION_KEY, version, CACHE_SECONDS)
     products = [Product(key=k, name=n, forms=f, brand_forms=b) for k, n, f, b in data["products"]]
-    attributes = [Attribute(name=n, question_terms=q, evidence_terms=e) for n, q, e in data["attributes"]]
+    attributes = [Attribute(name=n, question_terms=q, evidence_terms=tuple(t for t in e if not t.startswith("!")),
+                            excluded=tuple(t[1:] for t in e if t.startswith("!") and len(t) > 1))
+                  for n, q, e in data["attributes"]]
     _built = (version, products, attributes)
     return products, attributes
 
@@ -195,7 +204,7 @@ def understand(text: str) -> Question:
     question.products = _distinct(question.products)
 
     spaced = folded
-    weak = []
+    weak, matches = [], []
     for attribute in attributes:
         asking = attribute.question_terms + tuple(t for t in attribute.evidence_terms
                                                   if len(t) >= 3 and not t.startswith("re:"))
@@ -205,9 +214,15 @@ def understand(text: str) -> Question:
                 continue
             span = _find(spaced, term)
             if span is not None:
-                if attribute not in question.attributes:
-                    question.attributes.append(attribute)
-                consumed.append(span)
+                matches.append((attribute, span))
+    # A term inside a longer term of another attribute is part of that one: "기간" of "유효기간" is not 투여 기간.
+    for attribute, (start, end) in matches:
+        if any(s <= start and end <= e and (e - s) > (end - start) and other is not attribute
+               for other, (s, e) in matches):
+            continue
+        if attribute not in question.attributes:
+            question.attributes.append(attribute)
+        consumed.append((start, end))
     if not [a for a in question.attributes if a.name not in GENERIC_ATTRIBUTES]:
         for attribute, term in weak:
             span = _find(spaced, term)
@@ -221,6 +236,12 @@ def understand(text: str) -> Question:
     question.numbers = [compact(m.group()) for m in NUMBER.finditer(text) if any(c.isdigit() for c in m.group())]
     for match in NUMBER.finditer(text):
         consumed.append(match.span())
+    for match in NUMBER_WORDS.finditer(text):
+        question.numbers.extend(NUMBER_WORD_VALUES[compact(match.group())])
+        consumed.append(match.span())
+    unit = ASKED_UNIT.search(text)
+    if unit:
+        question.asked_unit = "일" if unit.group().startswith("며칠") else unit.group(1).casefold()
     question.compares = any(word in folded for word in COMPARISON) or len(question.products) > 1 and (
         "와 " in text or "과 " in text or "랑 " in text)
 
@@ -290,6 +311,9 @@ def _specific_first(attributes: list[Attribute]) -> list[Attribute]:
         a for a in attributes if a.name in GENERIC_ATTRIBUTES]
 
 
+# Words for a tablet or capsule, not names of products ("연노란색 원형 필름코팅정" in a 성상 column).
+DOSAGE_FORMS = frozenset({"필름코팅정", "코팅정", "서방정", "장용정", "구강붕해정", "발포정", "저작정", "분산정", "당의정",
+                          "연질캡슐", "경질캡슐", "서방캡슐", "장용캡슐", "나정", "정제"})
 LOCAL_PRODUCT = re.compile(r"([가-힣]{2,}(?:정|캡슐|서방정|시럽|흡입제|주))\s*\(|([가-힣]{3,}(?:정|캡슐))(?=[\s,.은는이가을를의와과에]|$)")
 
 
@@ -302,7 +326,7 @@ def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
         for match in LOCAL_PRODUCT.finditer(text):
             name = match.group(1) or match.group(2)
             base = base_name(name).casefold()
-            if base in known_forms or name.casefold() in known_forms or base in STOP_NOUNS:
+            if name in DOSAGE_FORMS or base in known_forms or name.casefold() in known_forms or base in STOP_NOUNS:
                 continue
             found.setdefault(base, Product(key=f"local:{base}", name=name, forms=tuple(_forms(name)),
                                            brand_forms=tuple(_forms(name)), known=False))

@@ -130,3 +130,91 @@ def test_openapi_schema_documents_answerable_and_confidence(client_for):
     result = schema["components"]["schemas"]["SearchResult"]
     assert {"answerable", "confidence"} <= set(result["required"])
     assert "인용하지 않습니다" in result["properties"]["answerable"]["description"]
+
+
+def test_everyday_words_find_the_clinical_term(client_for):
+    make_indexed_document(["자디앙정은 1일 1회 10mg을 복용합니다. 가장 흔한 이상반응은 요로 감염과 생식기 진균 감염입니다.",
+                           "자디앙정은 실온에서 보관합니다."], title="자디앙정 제품설명서")
+
+    body = search(client_for, "자디앙정 먹고 소변 볼 때 따갑고 염증 생기는 거 흔해?")
+
+    assert body["answerable"] is True
+    assert "요로 감염" in body["answer"]
+
+
+def test_a_storage_line_about_childrens_reach_is_not_a_childrens_dose(client_for):
+    make_indexed_document(["자디앙정의 권장 시작 용량은 성인 1일 1회 10mg입니다.",
+                           "보관: 실온에서 보관하고 어린이의 손이 닿지 않는 곳에 둡니다."], title="자디앙정 제품설명서")
+
+    body = search(client_for, "자디앙정 소아 용량")
+
+    assert body["answerable"] is False
+    assert body["citations"] == []
+
+
+def test_expiry_is_not_a_treatment_duration(client_for):
+    make_indexed_document(["비리어드정은 투여를 중단한 뒤 최소 수개월 동안 간기능 검사를 합니다."], title="비리어드정 제품 정보")
+
+    body = search(client_for, "비리어드정 유효기간")
+
+    assert body["answerable"] is False
+
+
+def test_a_duration_in_words_matches_the_days_a_document_states(client_for):
+    make_indexed_document(["강연료는 1회 50만원 이내로 지급합니다.",
+                           "지급이 끝나면 7일 이내에 컴플라이언스팀에 지급 내역을 보고합니다."], title="강연 지급 기준")
+
+    body = search(client_for, "강연료 주고 나서 일주일 안에 보고하면 돼?")
+
+    assert body["answerable"] is True
+    assert "7일 이내" in body["answer"] and "50만원" not in body["answer"]
+
+
+def test_how_many_weeks_is_answered_by_the_sentence_stating_weeks(client_for):
+    make_indexed_document(["아리셉트정은 1일 1회 5mg으로 시작하고 4~6주 유지한 뒤 10mg으로 늘립니다. "
+                           "10mg을 3개월 이상 복용한 환자는 23mg으로 증량을 고려합니다."], title="아리셉트정 복약 안내")
+
+    body = search(client_for, "아리셉트정 10mg으로 늘리기 전 몇 주 유지")
+
+    assert body["answerable"] is True
+    assert "4~6주" in body["answer"]
+
+
+def test_a_general_sentence_brings_the_figures_that_follow_it(client_for):
+    make_indexed_document(["비리어드정은 신기능이 떨어진 환자에게 투여 간격을 늘립니다. 크레아티닌 청소율 30~49mL/min이면 "
+                           "48시간마다 300mg을 투여합니다."], title="비리어드정 제품 정보")
+
+    body = search(client_for, "비리어드정 신기능 투여 간격")
+
+    assert body["answerable"] is True
+    assert "48시간마다" in body["answer"]
+
+
+def test_a_table_row_stating_the_asked_code_answers_without_its_headers(client_for):
+    make_indexed_document(["아리셉트정 | 5mg | 1,102원 | 655403050\n아리셉트정 | 10mg | 1,585원 | 655403100"],
+                          title="약가 및 주문 안내")
+
+    body = search(client_for, "EDI 655403100 약가")
+
+    assert body["answerable"] is True
+    assert "1,585원" in body["answer"] and "1,102원" not in body["answer"]
+
+
+def test_the_number_of_a_numbered_heading_is_never_quoted(client_for):
+    make_indexed_document(["3. 이상반응\n아리셉트정은 구역, 설사, 불면이 흔하며 계속 복용하면 줄어듭니다."], title="아리셉트정 복약 안내")
+
+    body = search(client_for, "아리셉트정 부작용")
+
+    assert body["answerable"] is True
+    assert "불면" in body["answer"]
+    assert not re.search(r"(?:^|\s)3\.\s*\[", body["answer"])
+
+
+def test_a_dosage_form_in_a_table_is_not_another_product(client_for):
+    make_indexed_document(["자디앙정 제품설명서\n함량 | 성상 | 포장 단위 | 유효기간\n"
+                           "10mg | 연노란색 원형 필름코팅정 | 30정 | 제조일로부터 36개월"], title="자디앙정 제품설명서")
+
+    body = search(client_for, "자디앙정 유효기간")
+
+    assert body["answerable"] is True
+    assert "36개월" in body["answer"]

@@ -21,6 +21,24 @@ def test_codes_and_numbers_with_units_are_required_phrases():
     assert query.tsquery().endswith("& ('atv' <-> '10')")
 
 
+def test_codes_lots_and_strengths_stay_required():
+    assert extract_codes("641601570의 약가와 로트 LT2301A, 트윈스타 40/5mg, 크레아티닌 1.5mg/dL, CYP3A4") == [
+        "641601570", "LT2301A", "40/5mg", "1.5mg/dL", "CYP3A4"]
+
+
+def test_years_dates_and_quantities_are_not_required():
+    assert extract_codes("1984년 올림픽과 2023 개정, 2025-03-01 시행, 1950-1953년 전쟁") == []
+    assert extract_codes("3km 떨어진 곳에 300명이 모였고 입장료는 10000원, 체중 60kg 이하") == []
+
+
+def test_short_names_with_a_digit_are_words_not_codes():
+    query = analyse("갤럭시 S8 출시 연도", synonyms=no_synonyms)
+
+    assert query.required == ()
+    assert {"갤럭시", "s", "8"} <= set(query.terms)
+    assert extract_codes("비타민 B12 결핍") == []
+
+
 def test_synonyms_become_alternative_phrases():
     query = analyse("리피토 보관", synonyms=lambda q: ["atorvastatin calcium", "아토르바스타틴"])
 
