@@ -45,7 +45,7 @@ def add(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("search", "0004_merge_answer_lexicon_and_partitions"),
+        ("search", "0005_retention_audit_moves_to_core"),
     ]
 
     operations = [
