@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from chat.models import AnswerFeedback, ChatMessage, ChatSession, Role
+from core.capabilities import audits_everyone
 from core.models import TraceLog
 from search.audit import REDACTED_ANSWER, auditable_users, redacting
 
@@ -25,7 +26,7 @@ def _redact_message(message, redactor):
 
 def audited(queryset, request, owner_path):
     """Non-superusers: only the conversations of users they may audit (search.audit), hidden sources redacted."""
-    if request.user.is_superuser:
+    if audits_everyone(request.user):
         return queryset
     return queryset.filter(**{f"{owner_path}__in": auditable_users(request.user)})
 
@@ -158,7 +159,7 @@ class TraceLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # Traces of other jobs (document processing, imports) carry document titles: superusers only.
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        if audits_everyone(request.user):
             return queryset
         traces = audited(queryset.filter(message__isnull=False), request, "message__session__owner")
         return redacting(traces.select_related("message"), viewer=request.user,

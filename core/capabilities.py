@@ -37,3 +37,25 @@ def can_manage_document(user, document) -> bool:
 def can_set_any_access_level(user) -> bool:
     """Give a document a level above one's own: the document managers (others stay at or below theirs)."""
     return is_document_manager(user)
+
+
+def sees_all_sales(user) -> bool:
+    """Every employee, customer and record in the CRM, in the API and the admin: superusers (everyone else
+    sees their own and, for managers, their department's; sales.querysets)."""
+    return _active(user) and user.is_superuser
+
+
+def can_import_sales(user, *, can_add: bool) -> bool:
+    """Import CRM files in the admin: superusers, and staff allowed to add the model (sales operations)."""
+    return sees_all_sales(user) or can_add
+
+
+def can_refresh_sales_summaries(user) -> bool:
+    """Rebuild the monthly sales summaries of the whole company: superusers."""
+    return sees_all_sales(user)
+
+
+def audits_everyone(user) -> bool:
+    """Read every user's search and chat logs and every trace unredacted: superusers (others audit themselves
+    and lower-or-equal peers of their department; search.audit)."""
+    return _active(user) and user.is_superuser

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from config.db import is_connection_error
 from core.models import JobOutcome, ScheduledJob
@@ -93,8 +94,6 @@ def _ensure_rows(now: datetime) -> None:
 
 def tick(*, now: datetime | None = None) -> list[str]:
     """Queue (or, for inline jobs, run) every enabled job that is due; returns their names."""
-    from core.tasks import run_scheduled_job  # core.tasks imports this module
-
     now = now or timezone.now()
     _ensure_rows(now)
     started = []
@@ -148,6 +147,12 @@ def run_job(name: str) -> str:
     row.last_duration_ms, row.run_count = duration_ms, row.run_count + 1
     row.save(update_fields=["last_finished_at", "last_outcome", "last_detail", "last_duration_ms", "run_count"])
     return outcome
+
+
+@task()
+def run_scheduled_job(name: str) -> str:
+    """The one queued task behind every scheduled job that is not inline."""
+    return run_job(name)
 
 
 def _as_text(result) -> str:

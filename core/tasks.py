@@ -1,10 +1,6 @@
-"""The one queued task behind every scheduled job (core/scheduling.py)."""
+"""Kept so task rows queued before the task moved to core/scheduling.py (task path
+`core.tasks.run_scheduled_job`) still resolve in the worker."""
 
-from django_tasks import task
+from core.scheduling import run_scheduled_job
 
-from core.scheduling import run_job
-
-
-@task()
-def run_scheduled_job(name: str) -> str:
-    return run_job(name)
+__all__ = ["run_scheduled_job"]

@@ -9,6 +9,8 @@ import re
 from django.conf import settings
 from django.core import checks
 
+from documents.embeddings import get_provider
+
 COLUMN_TYPE_SQL = """
     SELECT format_type(a.atttypid, a.atttypmod)
     FROM pg_attribute a
@@ -35,8 +37,6 @@ def column_dimensions() -> tuple[int, str]:
 
 @checks.register("documents")
 def check_embedding_dimensions(app_configs=None, databases=None, **kwargs):
-    from documents.embeddings import get_provider
-
     try:
         provider = get_provider()
         provider_dimensions = provider.dimensions

@@ -12,6 +12,9 @@ from django.core.files.base import ContentFile
 
 from accounts.demo import demo_user
 from accounts.models import Department, User
+from documents import filebuilders, services
+from documents.models import Document
+from documents.pipeline import run_pipeline
 
 PM_EMAIL = "pm@demo.pharma.kr"
 LIBRARIAN_EMAIL = "librarian@demo.pharma.kr"
@@ -211,8 +214,6 @@ CORPUS = [
 
 def build_file(item) -> tuple[str, bytes]:
     """(file name, bytes) for one corpus entry, in its declared format."""
-    from documents import filebuilders
-
     fmt, paragraphs, title = item["format"], item["paragraphs"], item["title"]
     if fmt == "pdf":
         pages = item["pages"] or [paragraphs]
@@ -236,10 +237,6 @@ def _wrap(text: str, width: int = 42) -> str:
 
 
 def seed(*, stdout) -> dict:
-    from documents import services
-    from documents.models import Document
-    from documents.pipeline import run_pipeline
-
     departments = {d.code: d for d in Department.objects.all()}
     admin = User.objects.filter(is_superuser=True).order_by("created_at").first()
     pm = demo_user(email=PM_EMAIL, name="박제품", department=departments.get("MARKETING"), access_level=2)

@@ -9,43 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pgvector.django import HnswIndex, VectorField
 
-from core.capabilities import is_document_manager
-
-
-class DocumentType(models.TextChoices):
-    PDF = "PDF", "PDF"
-    DOCX = "DOCX", "DOCX"
-    HWP = "HWP", "HWP"
-    HWPX = "HWPX", "HWPX"
-    TXT = "TXT", "TXT"
-    MARKDOWN = "MARKDOWN", "Markdown"
-    HTML = "HTML", "HTML"
-
-
-class ApprovalState(models.TextChoices):
-    """A document's review life: an uploader who may not approve sends it for review (pending); a document
-    manager approves it or returns it with a comment; retiring it makes it expired."""
-
-    DRAFT = "draft", _("초안")
-    PENDING = "pending", _("검토 대기")
-    APPROVED = "approved", _("승인")
-    RETURNED = "returned", _("반려")
-    EXPIRED = "expired", _("만료")
-
-
-class ProcessingStatus(models.TextChoices):
-    QUEUED = "queued", _("대기")
-    PROCESSING = "processing", _("처리 중")
-    READY = "ready", _("완료")
-    FAILED = "failed", _("실패")
+from documents.choices import ApprovalState, DocumentType, ProcessingStatus
+from documents.visibility import PUBLISHED_STATES, Searchable, Visibility, unexpired_q
 
 
 def published_rule(now=None) -> Q:
     """Approved and not past its expiry: what readers other than the uploader and document managers get
     (the published part of documents.visibility.Visibility)."""
-    from documents.visibility import PUBLISHED_STATES, _unexpired_q
-
-    return Q(approval_state__in=PUBLISHED_STATES) & _unexpired_q(now or timezone.now())
+    return Q(approval_state__in=PUBLISHED_STATES) & unexpired_q(now or timezone.now())
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -58,8 +29,6 @@ class DocumentQuerySet(models.QuerySet):
         themselves in any state (an uploader can always check and fix what they sent).
         The rule is written once in documents.visibility.Visibility (also rendered for OpenSearch).
         """
-        from documents.visibility import Visibility
-
         rule = Visibility.for_user(user)
         if rule.nothing:
             return self.none()
@@ -73,8 +42,6 @@ class DocumentQuerySet(models.QuerySet):
     def searchable(self, *, include_drafts: bool = False):
         """Approved and unexpired (drafts and pending too when asked), and fully processed
         (documents.visibility.Searchable)."""
-        from documents.visibility import Searchable
-
         return self.filter(Searchable.for_search(include_drafts=include_drafts).as_q())
 
 

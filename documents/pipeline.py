@@ -13,6 +13,9 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy
 
 from django.conf import settings
 from django.db import transaction
@@ -20,8 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.db import is_connection_error
+from core.traces import record_trace
+from documents.chunking import TITLE_MAX_CHARS, headings, pack
+from documents.embeddings import get_provider
 from documents.errors import ExtractionError
-from documents.extraction import Segment
+from documents.extraction import Segment, extract as extract_file
 from documents.indexing import ChunkDraft, replace_chunks
 from documents.models import Document, ProcessingStatus
 from documents.signals import document_indexed
@@ -49,8 +55,6 @@ class Job:
 
 
 def extract(job: Job) -> Job:
-    from documents.extraction import extract as extract_file
-
     try:
         fileobj = job.document.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
@@ -99,8 +103,6 @@ def split(job: Job) -> Job:
     heading-shaped lines in the text itself (PDF, TXT, HWP: chunking.is_heading); a section carries over to
     the next page until another heading starts.
     """
-    from documents.chunking import TITLE_MAX_CHARS, headings, pack
-
     target = settings.CHUNK_TARGET_CHARS
     drafts, section = [], ""
     for number, (segment, base) in enumerate(zip(job.segments, job.segment_offsets, strict=True)):
@@ -119,10 +121,6 @@ def split(job: Job) -> Job:
 
 
 def embed(job: Job) -> Job:
-    import numpy
-
-    from documents.embeddings import get_provider
-
     provider = get_provider()
     size = settings.EMBEDDING_BATCH_SIZE
     batches = []
@@ -182,12 +180,29 @@ def _leave(document: Document, stage: str, began: float, *, error: str = "") -> 
 
 
 def _fail(document: Document, stage: str, reason: str) -> None:
-    from core.traces import record_trace  # system_trace_logs: one place for every job's errors
-
     document.status, document.error = ProcessingStatus.FAILED, reason
     _save(document, "status", "error")
     record_trace(step="document_processing", outcome="error", error=str(reason),
                  detail={"document_id": str(document.pk), "stage": stage, "title": document.title})
+
+
+def wait_for_storage(*, document_id, reason: str, retry_in: timedelta) -> None:
+    """The storage was down while the document was processed: it waits in the queue with the reason shown.
+
+    The run does not count against DOCUMENT_MAX_ATTEMPTS: an outage is not the document's fault.
+    """
+    now = timezone.now()
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return
+    document.status, document.error = ProcessingStatus.QUEUED, reason
+    document.stage, document.stage_started_at = "queue", now
+    document.attempts = max(document.attempts - 1, 0)
+    document.stage_timeline = {**document.stage_timeline, "queue": {
+        "started": now.isoformat(timespec="milliseconds"), "waiting_for_storage_until":
+            (now + retry_in).isoformat(timespec="milliseconds")}}
+    document.save(update_fields=["status", "error", "stage", "stage_started_at", "attempts", "stage_timeline",
+                                 "updated_at"])
 
 
 def run_pipeline(document_id) -> str:

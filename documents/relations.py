@@ -6,6 +6,8 @@ plus its many-to-many field on Document.
 
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import Document
+
 # Document field -> (query parameter, label)
 RELATIONS = {
     "customers": ("customer", _("관련 거래처")),
@@ -21,8 +23,6 @@ def relation_fields() -> list[str]:
 
 def related_queryset(field_name: str, user=None):
     """The objects `user` may link or filter by: the related model's visible_to(user) when it has one."""
-    from documents.models import Document
-
     manager = Document._meta.get_field(field_name).related_model._default_manager
     queryset = manager.all()
     if user is not None and hasattr(queryset, "visible_to"):

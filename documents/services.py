@@ -28,6 +28,7 @@ from documents.models import ApprovalState, Document, ProcessingStatus
 from documents.relations import related_queryset, relation_fields
 from documents.signals import document_deleted, send_document_changed_on_commit
 from documents.storage import StorageUnavailable, describe_storage_error, is_storage_error
+from documents.tasks import delete_stored_file, process_document
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +103,6 @@ def _enqueue(document: Document) -> None:
     document_id = document.pk
 
     def send():
-        from documents.tasks import process_document
-
         result = process_document.enqueue(str(document_id))
         Document.objects.filter(pk=document_id, status=ProcessingStatus.QUEUED).update(task_id=result.id)
 
@@ -296,31 +295,10 @@ def _store_file(document: Document, name: str, file) -> None:
 
 def _delete_stored_file(name: str) -> None:
     """Queue the deletion of a stored file; the job retries until the file is gone (storage outages)."""
-    from documents.tasks import delete_stored_file
-
     try:
         delete_stored_file.enqueue(name)
     except Exception:  # the database row is already gone; a leftover file is logged, not a failed request
         logger.exception("could not queue the deletion of stored file %s", name)
-
-
-def document_wait_for_storage(*, document_id, reason: str, retry_in: timedelta) -> None:
-    """The storage was down while the document was processed: it waits in the queue with the reason shown.
-
-    The run does not count against DOCUMENT_MAX_ATTEMPTS: an outage is not the document's fault.
-    """
-    now = timezone.now()
-    document = Document.objects.filter(pk=document_id).first()
-    if document is None:
-        return
-    document.status, document.error = ProcessingStatus.QUEUED, reason
-    document.stage, document.stage_started_at = "queue", now
-    document.attempts = max(document.attempts - 1, 0)
-    document.stage_timeline = {**document.stage_timeline, "queue": {
-        "started": now.isoformat(timespec="milliseconds"), "waiting_for_storage_until":
-            (now + retry_in).isoformat(timespec="milliseconds")}}
-    document.save(update_fields=["status", "error", "stage", "stage_started_at", "attempts", "stage_timeline",
-                                 "updated_at"])
 
 
 @transaction.atomic
@@ -349,8 +327,6 @@ def _task_is_waiting(task_id: str) -> bool:
     if not task_id:
         return False
     from django_tasks import TaskResultStatus
-
-    from documents.tasks import process_document
 
     try:
         return process_document.get_result(task_id).status == TaskResultStatus.READY

@@ -16,6 +16,8 @@ something that was rolled back. Receivers get keyword arguments only:
 from django.db import transaction
 from django.dispatch import Signal
 
+from documents.models import Document
+
 document_indexed = Signal()
 document_deleted = Signal()
 document_changed = Signal()
@@ -23,8 +25,6 @@ document_changed = Signal()
 
 def send_document_changed_on_commit(document_id, fields) -> None:
     """Send document_changed(document_id, fields) once the current transaction commits (now, outside one)."""
-    from documents.models import Document
-
     changed = frozenset(fields)
     if not changed:
         return

@@ -15,6 +15,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks import task
 
+from core.traces import record_trace
+from documents.pipeline import run_pipeline, wait_for_storage
 from documents.storage import StorageUnavailable, describe_storage_error, is_storage_error
 
 logger = logging.getLogger(__name__)
@@ -37,14 +39,11 @@ def enqueue_later(job, delay: timedelta, *args) -> bool:
 
 @task()
 def process_document(document_id: str, storage_retry: int = 0) -> str:
-    from documents.pipeline import run_pipeline
-    from documents.services import document_wait_for_storage
-
     try:
         return run_pipeline(document_id)
     except StorageUnavailable as exc:
         delay = retry_delay(storage_retry + 1)
-        document_wait_for_storage(document_id=document_id, reason=exc.reason, retry_in=delay)
+        wait_for_storage(document_id=document_id, reason=exc.reason, retry_in=delay)
         enqueue_later(process_document, delay, document_id, storage_retry + 1)
         return "waiting for storage"
 
@@ -62,8 +61,6 @@ def delete_stored_file(name: str, attempt: int = 1) -> str:
             raise
         problem = describe_storage_error(exc)
     if attempt >= settings.STORAGE_DELETE_MAX_ATTEMPTS:
-        from core.traces import record_trace  # system_trace_logs: one place for every job's errors
-
         logger.error("gave up deleting stored file %s after %d attempts: %s", name, attempt, problem)
         record_trace(step="storage_delete", outcome="error", error=problem, detail={"attempts": attempt})
         return "gave up"

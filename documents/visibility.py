@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.capabilities import is_document_manager
-from documents.models import ApprovalState, ProcessingStatus
+from documents.choices import ApprovalState, ProcessingStatus
 
 NOTHING, EVERYTHING, RULE = "nothing", "everything", "rule"
 
@@ -41,7 +41,7 @@ def searchable_states(*, include_drafts: bool) -> tuple[str, ...]:
     return DRAFT_STATES if include_drafts else PUBLISHED_STATES
 
 
-def _unexpired_q(now: datetime) -> Q:
+def unexpired_q(now: datetime) -> Q:
     return Q(valid_until__isnull=True) | Q(valid_until__gt=now)
 
 
@@ -94,7 +94,7 @@ class Visibility:
         department = Q(department__isnull=True)
         if self.department_id is not None:
             department |= Q(department_id=self.department_id)
-        published = Q(approval_state__in=self.published_states) & _unexpired_q(self.now)
+        published = Q(approval_state__in=self.published_states) & unexpired_q(self.now)
         return Q(department, published, access_level__lte=self.max_level) | Q(uploaded_by_id=self.uploader_id)
 
     # -- OpenSearch --------------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ class Searchable:
         return cls(states=searchable_states(include_drafts=include_drafts), now=now or timezone.now())
 
     def as_q(self) -> Q:
-        return Q(_unexpired_q(self.now), approval_state__in=self.states, status=ProcessingStatus.READY)
+        return Q(unexpired_q(self.now), approval_state__in=self.states, status=ProcessingStatus.READY)
 
     def as_opensearch_clauses(self) -> list[dict]:
         return [

@@ -9,6 +9,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
 from config.formatting import won
+from core.capabilities import can_import_sales, can_refresh_sales_summaries, sees_all_sales
 
 from sales import resources, selectors, services
 from sales.models import (
@@ -63,13 +64,13 @@ class ScopedChoicesMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Choices (and what a posted form accepts) are limited to what the user may see."""
         related = db_field.related_model.objects
-        if not request.user.is_superuser and hasattr(related, "visible_to"):
+        if not sees_all_sales(request.user) and hasattr(related, "visible_to"):
             kwargs.setdefault("queryset", related.visible_to(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         related = db_field.related_model.objects
-        if not request.user.is_superuser and hasattr(related, "visible_to"):
+        if not sees_all_sales(request.user) and hasattr(related, "visible_to"):
             kwargs.setdefault("queryset", related.visible_to(request.user))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
@@ -93,12 +94,12 @@ class VisibleToMixin(ScopedChoicesMixin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        if sees_all_sales(request.user):
             return queryset
         return queryset & self.model.objects.visible_to(request.user)
 
     def has_import_permission(self, request):
-        return request.user.is_superuser or self.has_add_permission(request)
+        return can_import_sales(request.user, can_add=self.has_add_permission(request))
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -135,7 +136,7 @@ class AssignmentInline(AssignableChoicesMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("employee")
-        if request.user.is_superuser:
+        if sees_all_sales(request.user):
             return queryset
         return queryset & Assignment.objects.visible_to(request.user)
 
@@ -154,7 +155,7 @@ class RecentInteractionInline(admin.TabularInline):
 
     def recent_for(self, request, customer):
         queryset = Interaction.objects.filter(customer=customer)
-        if not request.user.is_superuser:
+        if not sees_all_sales(request.user):
             queryset = queryset & Interaction.objects.visible_to(request.user)
         latest = queryset.order_by("-occurred_at", "-id").values("pk")[:10]
         return Interaction.objects.filter(pk__in=latest).select_related("employee", "contact", "customer")
@@ -331,7 +332,7 @@ class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
         return False
 
     def has_refresh_permission(self, request):
-        return request.user.is_superuser
+        return can_refresh_sales_summaries(request.user)
 
     @admin.action(description=_("월별 실적 새로 고침 (전체)"), permissions=["refresh"])
     def refresh(self, request, queryset):

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from sales import resources
 from sales.models import Customer, Employee, Product, SalesRecord
 
 MAX_REPORTED_ERRORS = 100
@@ -316,8 +317,6 @@ def import_sales_records(path: Path | str, *, encoding: str = "utf-8-sig", batch
 def import_reference_data(path: Path | str, *, kind: str, encoding: str = "utf-8-sig") -> ImportResult:
     """Customers, products or employees (small files): the same rules and columns as the admin's import."""
     import tablib
-
-    from sales import resources
 
     resource = {
         "customers": resources.CustomerResource,

@@ -25,6 +25,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import AccessLevel
+from core.capabilities import sees_all_sales
+
 
 @dataclass(frozen=True)
 class SalesScope:
@@ -53,9 +56,8 @@ def sales_scope(user) -> SalesScope:
     cached = getattr(user, "_sales_scope", None)
     if cached is not None:
         return cached
-    from accounts.models import AccessLevel
 
-    if user.is_superuser:
+    if sees_all_sales(user):
         scope = SalesScope(everything=True)
     elif not user.is_approved:
         scope = NO_SCOPE

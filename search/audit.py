@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.capabilities import audits_everyone
 from documents.models import Document
 from sales.models import Interaction
 from sales.querysets import sales_scope
@@ -31,7 +32,7 @@ REDACTED_ANSWER = _("(볼 수 없는 자료를 바탕으로 한 답변이라 내
 def auditable_users(viewer):
     """Users whose search and chat logs `viewer` may read (superusers: everyone)."""
     users = get_user_model().objects.all()
-    if viewer.is_superuser:
+    if audits_everyone(viewer):
         return users
     own = Q(pk=viewer.pk)
     if viewer.department_id is None:
@@ -41,7 +42,7 @@ def auditable_users(viewer):
 
 
 def _hidden_document_ids(viewer, document_ids: set[str]) -> set[str]:
-    if viewer.is_superuser or not document_ids:
+    if audits_everyone(viewer) or not document_ids:
         return set()
     visible = {str(pk) for pk in Document.objects.visible_to(viewer).filter(pk__in=document_ids)
                .values_list("pk", flat=True)}
@@ -49,7 +50,7 @@ def _hidden_document_ids(viewer, document_ids: set[str]) -> set[str]:
 
 
 def _hidden_interaction_ids(viewer, interaction_ids: set[int]) -> set[int]:
-    if viewer.is_superuser or not interaction_ids:
+    if audits_everyone(viewer) or not interaction_ids:
         return set()
     visible = set(Interaction.objects.visible_to(viewer).filter(pk__in=interaction_ids).values_list("pk", flat=True))
     return interaction_ids - visible
@@ -72,7 +73,7 @@ class SourceRedactor:
         self.hidden_interactions = _hidden_interaction_ids(viewer, interaction_ids)
 
     def is_hidden(self, source: dict) -> bool:
-        if self.viewer.is_superuser:
+        if audits_everyone(self.viewer):
             return False
         if source.get("document_id"):
             return str(source["document_id"]) in self.hidden_documents
@@ -100,7 +101,7 @@ def redacting(queryset, *, viewer, sources_of, redact):
     `sources_of(obj)` gives an object's source list; `redact(obj, redactor)` replaces what must not be shown.
     Superusers get the queryset unchanged.
     """
-    if viewer.is_superuser:
+    if audits_everyone(viewer):
         return queryset
     base = queryset._iterable_class
 

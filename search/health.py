@@ -1,11 +1,10 @@
 """Readiness check for the OpenSearch backend: degraded (not failed) because search falls back to PostgreSQL."""
 
 from config.health import DEGRADED, OK, Check
+from search.backends import opensearch
 
 
 def check_opensearch() -> Check:
-    from search.backends import opensearch
-
     try:
         status = opensearch.ping()
     except opensearch.Unavailable as exc:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.text import FUNCTION_WORDS, lexical_terms
+from search.synonyms import expansions
 
 # Tokens with a digit that are either mixed letters+digits (codes, doses) or at least 4 characters long.
 # A code, a number with its unit or a combined strength ("40/5mg": one token for Kiwi, so one code here).
@@ -84,8 +85,7 @@ def extract_codes(query: str) -> list[str]:
 
 def analyse(query: str, *, synonyms=None) -> LexicalQuery:
     """`synonyms`: a callable(query) -> list of alternative names (defaults to the dictionary in the DB)."""
-    if synonyms is None:
-        from search.synonyms import expansions as synonyms
+    synonyms = synonyms or expansions
     all_terms = set(lexical_terms(query))
     terms = tuple(sorted(all_terms - FUNCTION_WORDS or all_terms))
     required = []

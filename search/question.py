@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 
 from core.text import STOP_NOUNS, kiwi
+from sales.models import Product as SalesProduct
+from search.models import AnswerAttribute, DrugSynonym, SynonymKind
 
 CACHE_KEY = "search:answer-dictionaries:v1"
 VERSION_KEY = "search:answer-dictionaries:version"
@@ -106,11 +108,6 @@ def _forms(*names: str) -> set[str]:
 
 
 def _load_dictionaries() -> dict:
-    # sales and search models: below this module on the ladder, imported at call time so that importing the
-    # composer does not need the app registry.
-    from sales.models import Product as SalesProduct
-    from search.models import AnswerAttribute, DrugSynonym, SynonymKind
-
     groups: dict[str, dict] = {}
     for term, kind, group in DrugSynonym.objects.values_list("term", "kind", "group__name"):
         entry = groups.setdefault(f"g:{group}", {"name": group, "forms": set(), "brand": set()})

@@ -10,21 +10,22 @@ its current access level, department, approval and expiry, or drop them when it 
 import logging
 
 from django.conf import settings
+from django.db import transaction
+
+from documents import signals
+from search.question import invalidate_dictionaries
+from search.synonyms import invalidate
+from search.tasks import opensearch_delete_document, opensearch_sync_document
 
 logger = logging.getLogger(__name__)
 
 
 def synonyms_changed(sender, **kwargs):
-    from search.question import invalidate_dictionaries
-    from search.synonyms import invalidate
-
     invalidate()
     invalidate_dictionaries()
 
 
 def products_changed(sender, **kwargs):
-    from search.question import invalidate_dictionaries
-
     invalidate_dictionaries()
 
 
@@ -32,10 +33,6 @@ def on_document_indexed(sender, document_id=None, **kwargs):
     """Queue the (re)indexing of one document's chunks in OpenSearch when that backend is on."""
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return
-    from django.db import transaction
-
-    from search.tasks import opensearch_sync_document
-
     transaction.on_commit(lambda: opensearch_sync_document.enqueue(str(document_id)))
 
 
@@ -48,16 +45,10 @@ def on_document_changed(sender, document_id=None, fields=frozenset(), **kwargs):
 def on_document_deleted(sender, document_id=None, **kwargs):
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return
-    from django.db import transaction
-
-    from search.tasks import opensearch_delete_document
-
     transaction.on_commit(lambda: opensearch_delete_document.enqueue(str(document_id)))
 
 
 def connect_document_signals() -> None:
-    from documents import signals
-
     signals.document_indexed.connect(on_document_indexed, dispatch_uid="search-opensearch-document_indexed")
     signals.document_changed.connect(on_document_changed, dispatch_uid="search-opensearch-document_changed")
     signals.document_deleted.connect(on_document_deleted, dispatch_uid="search-opensearch-document_deleted")

@@ -2,6 +2,8 @@
 
 from django.core.cache import cache
 
+from search.models import DrugSynonym
+
 CACHE_KEY = "search:synonyms:v1"
 CACHE_SECONDS = 300
 
@@ -10,8 +12,6 @@ def _dictionary() -> list[tuple[str, int, str]]:
     """(lower-cased term, group id, term) for every synonym, longest first."""
     rows = cache.get(CACHE_KEY)
     if rows is None:
-        from search.models import DrugSynonym
-
         rows = sorted(((term.lower(), group_id, term) for term, group_id in
                        DrugSynonym.objects.values_list("term", "group_id")), key=lambda r: -len(r[0]))
         cache.set(CACHE_KEY, rows, CACHE_SECONDS)

@@ -2,16 +2,14 @@
 
 from django_tasks import task
 
+from search.backends import opensearch
+
 
 @task()
 def opensearch_sync_document(document_id: str) -> int:
-    from search.backends import opensearch
-
     return opensearch.sync_document(document_id)
 
 
 @task()
 def opensearch_delete_document(document_id: str) -> int:
-    from search.backends import opensearch
-
     return opensearch.delete_document(document_id)

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import UserFactory
 from core import scheduling
 from core.models import JobOutcome, ScheduledJob, WorkerHeartbeat
-from core.tasks import run_scheduled_job
+from core.scheduling import run_scheduled_job
 
 pytestmark = pytest.mark.django_db
 SEOUL = ZoneInfo("Asia/Seoul")

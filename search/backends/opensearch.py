@@ -17,6 +17,8 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone as dj_timezone
 
+from documents.models import DocumentChunk, ProcessingStatus
+from documents.visibility import Searchable, Visibility
 from search.criteria import SearchFilters
 from search.lexical import LexicalQuery
 
@@ -166,8 +168,6 @@ def sync_document(document_id, *, os_client=None) -> int:
     """Replace one document's chunks in the index with what PostgreSQL holds now (access level, department,
     approval, expiry, relations...). A document that is gone or not (yet, or no longer) fully processed is only
     removed: search would not reach it (documents.visibility.Searchable) until document_indexed brings it back."""
-    from documents.models import DocumentChunk, ProcessingStatus
-
     os_client = os_client or client()
     ensure_index(os_client=os_client)
     delete_document(document_id, os_client=os_client)
@@ -181,8 +181,6 @@ def filter_clauses(user, filters: SearchFilters, *, now: datetime | None = None)
     """The access rule, what search reaches (processed, unexpired, the searched approval states) and the search
     filters as OpenSearch filter clauses. The first two are documents.visibility's, the same values the SQL
     of Document.objects.visible_to(user).searchable(include_drafts=...) is rendered from."""
-    from documents.visibility import Searchable, Visibility
-
     now = now or dj_timezone.now()
     clauses: list[dict] = [
         *Visibility.for_user(user, now=now).as_opensearch_clauses(),

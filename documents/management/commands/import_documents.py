@@ -8,6 +8,7 @@ from config.exceptions import DomainError
 from documents import services
 from documents.errors import DuplicateDocument
 from documents.models import Document, ProcessingStatus
+from documents.pipeline import run_pipeline
 
 
 class Command(BaseCommand):
@@ -45,8 +46,6 @@ class Command(BaseCommand):
                         enqueue=not sync)
                 created.append(document.pk)
                 if sync:
-                    from documents.pipeline import run_pipeline
-
                     run_pipeline(document.pk)
             except DuplicateDocument as exc:
                 skipped.append((path, exc.extra.get("existing", {}).get("title", "")))

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from documents import services
 from documents.models import Document, ProcessingStatus
+from documents.pipeline import run_pipeline
 
 
 class Command(BaseCommand):
@@ -19,8 +20,6 @@ class Command(BaseCommand):
         for document in documents.iterator():
             services.document_reprocess(document=document, enqueue=not sync)
             if sync:
-                from documents.pipeline import run_pipeline
-
                 run_pipeline(document.pk)
             count += 1
         verb = "다시 처리했습니다" if sync else "다시 처리 대기열에 넣었습니다"

@@ -1,6 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DataError
 
+from sales.services import performance_refresh
+from sales import importers
+from core.traces import record_trace
+
 KINDS = ["sales", "customers", "products", "employees"]
 
 
@@ -19,10 +23,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, kind, encoding, batch_size, no_refresh, no_progress, **options):
         from tqdm import tqdm
-
-        from core.traces import record_trace  # system_trace_logs: one place for every job's errors
-        from sales import importers
-        from sales.services import performance_refresh
 
         try:
             if kind == "sales":

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.models import DocumentChunk, ProcessingStatus
+from search.backends import opensearch
 
 
 class Command(BaseCommand):
@@ -12,8 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, recreate, batch_size, **options):
         from tqdm import tqdm
-
-        from search.backends import opensearch
 
         try:
             os_client = opensearch.client()
