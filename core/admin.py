@@ -6,6 +6,20 @@ from core.models import RetentionAudit, ScheduledJob, WorkerHeartbeat
 from core.scheduling import JOBS, job_enabled
 
 
+class ReadOnlyAdminMixin:
+    """Rows written by the system (audits, summaries, statistics): viewed and filtered, never added, edited or
+    deleted by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ScheduledJob)
 class ScheduledJobAdmin(admin.ModelAdmin):
     list_display = ["name", "description", "schedule", "enabled", "next_run_at", "last_started_at", "last_outcome",
@@ -52,7 +66,7 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionAudit)
-class RetentionAuditAdmin(admin.ModelAdmin):
+class RetentionAuditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every purge of every app (search history, chat history), dry runs too; an audit trail is never edited."""
 
     list_display = ["kind", "ran_at", "ran_by", "dry_run", "retention_days", "cutoff", "total_deleted", "oldest",
@@ -60,12 +74,3 @@ class RetentionAuditAdmin(admin.ModelAdmin):
     list_filter = ["kind", "dry_run"]
     readonly_fields = ["kind", "cutoff", "retention_days", "deleted_counts", "oldest", "newest", "dry_run", "ran_by",
                        "ran_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -104,21 +104,27 @@ def _tokens(text: str):
     return kiwi().tokenize(text)
 
 
-def noun_phrases(text: str) -> list[NounPhrase]:
-    """Runs of nouns written together ("한빛대학교병원" = 한빛 + 대학교 + 병원), in order."""
-    phrases, run = [], []
+def noun_runs(text: str, *, tags: tuple[str, ...] = NOUN_TAGS, breaking: frozenset[str] = frozenset()) -> list[list]:
+    """Kiwi tokens of each run of `tags` written together, in order; a form in `breaking` ends a run."""
+    runs, run = [], []
     for token in _tokens(text):
-        if token.tag.startswith(NOUN_TAGS) and token.form not in DEMONSTRATIVE_DETERMINERS:
+        if token.tag.startswith(tags) and token.form not in breaking:
             if run and run[-1].end != token.start:
-                phrases.append(run)
+                runs.append(run)
                 run = []
             run.append(token)
         elif run:
-            phrases.append(run)
+            runs.append(run)
             run = []
     if run:
-        phrases.append(run)
-    return [NounPhrase(text[r[0].start:r[-1].end], tuple(t.form.lower() for t in r)) for r in phrases]
+        runs.append(run)
+    return runs
+
+
+def noun_phrases(text: str) -> list[NounPhrase]:
+    """Runs of nouns written together ("한빛대학교병원" = 한빛 + 대학교 + 병원), in order."""
+    return [NounPhrase(text[r[0].start:r[-1].end], tuple(t.form.lower() for t in r))
+            for r in noun_runs(text, breaking=DEMONSTRATIVE_DETERMINERS)]
 
 
 def demonstrative_spans(text: str) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
 from config.formatting import won
+from core.admin import ReadOnlyAdminMixin
 from core.capabilities import can_import_sales, can_refresh_sales_summaries, sees_all_sales
 
 from sales import resources, selectors, services
@@ -313,7 +314,7 @@ class SalesRecordAdmin(ImportExportVisibleAdmin):
 
 
 @admin.register(CustomerMonthlyPerformance)
-class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
+class CustomerMonthlyPerformanceAdmin(ReadOnlyAdminMixin, VisibleToMixin, admin.ModelAdmin):
     list_display = ["month", "customer", "department", total_amount_won, "total_quantity", "sales_count",
                     "interaction_count"]
     list_filter = ["department", "customer__customer_type", "customer__region"]
@@ -321,15 +322,6 @@ class CustomerMonthlyPerformanceAdmin(VisibleToMixin, admin.ModelAdmin):
     search_fields = ["customer__name", "customer__code"]
     date_hierarchy = "month"
     actions = ["refresh"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_refresh_permission(self, request):
         return can_refresh_sales_summaries(request.user)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from core.text import STOP_NOUNS, kiwi
+from core.text import STOP_NOUNS, noun_runs
 from sales.models import Product as SalesProduct
 from search.models import AnswerAttribute, DrugSynonym, SynonymKind
 
@@ -21,7 +21,7 @@ CACHE_KEY = "search:answer-dictionaries:v1"
 VERSION_KEY = "search:answer-dictionaries:version"
 CACHE_SECONDS = 300
 PRODUCT_SUFFIXES = ("서방정", "장용정", "필름코팅정", "캡슐", "정", "주", "시럽", "흡입제", "패치", "연고", "크림", "현탁액")
-NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "XR", "NR")
+NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "XR", "NR")  # core.text's, and numerals (NR: 세 가지, 두 번)
 NUMBER = re.compile(r"\d+(?:[.,/]\d+)*\s*(?:mg/dl|mg|mcg|µg|ug|g|ml|l|iu|%|kg|원|세|시간|일|주|개월|년|정|회|mmhg)?",
                     re.IGNORECASE)
 STRENGTH = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*\s*(?:mg|mcg|µg|ug|g|ml)\b", re.IGNORECASE)
@@ -169,19 +169,8 @@ def invalidate_dictionaries() -> None:
 
 def _noun_runs(text: str) -> list[tuple[str, int, int, list[str]]]:
     """(surface, start, end, nouns) for each run of nouns written together."""
-    runs, current = [], []
-    for token in kiwi().tokenize(text):
-        if token.tag.startswith(NOUN_TAGS):
-            if current and current[-1].end != token.start:
-                runs.append(current)
-                current = []
-            current.append(token)
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return [(text[r[0].start:r[-1].end], r[0].start, r[-1].end, [t.form.casefold() for t in r]) for r in runs]
+    return [(text[r[0].start:r[-1].end], r[0].start, r[-1].end, [t.form.casefold() for t in r])
+            for r in noun_runs(text, tags=NOUN_TAGS)]
 
 
 def understand(text: str) -> Question:
