@@ -6,13 +6,16 @@ approved L1 rep.
     python bench/answer_eval.py                          # dev split, chat + search API
     python bench/answer_eval.py --split heldout
     python bench/answer_eval.py --split heldout2
+    python bench/answer_eval.py --split heldout3 --database answer_eval_h3
     python bench/answer_eval.py --korquad 200 --database answer_korquad   # KorQuAD 1.0 dev answer accuracy
     python bench/answer_eval.py --demo --database answer_demo            # the examples on seed_demo
 
-Data: bench/data/answers/documents.json (24 Korean product, compliance and pricing documents written for this
-set, built as DOCX/HWP/HWPX/PDF/HTML/Markdown/TXT files; the last six, 자디앙 to 강연·자문 지급 기준, were
-written for heldout2) and questions.jsonl (split dev | heldout | heldout2; kinds
-keyword, morphology, paraphrase, synonym, numeric; unanswerable off_topic, near_miss, unknown_product).
+Data: bench/data/answers/documents.json (30 Korean product, compliance and pricing documents written for this
+set, built as DOCX/HWP/HWPX/PDF/HTML/Markdown/TXT files; 자디앙 to 강연·자문 지급 기준 were written for heldout2;
+the last six, 케이캡 to 의약품 회수 대응 절차, carry "split": "heldout3" and are uploaded only for --split heldout3
+or all, so the dev/heldout/heldout2 corpus stays the 24 documents it was) and questions.jsonl (split dev |
+heldout | heldout2 | heldout3; kinds keyword, morphology, paraphrase, synonym, numeric; unanswerable off_topic,
+near_miss, unknown_product).
 An answer is correct when it contains every `expect` string (spaces ignored) and cites the gold document.
 "Not found" = the answer cites nothing. Runs in its own database of the embedded server (`--database`,
 default `answer_eval`), reused between runs; never part of the test suite.
@@ -172,7 +175,8 @@ def run_set(args):
     search_demo.seed(stdout=sys.stdout)
     print()
     admin, rep = users()
-    items = json.loads((DATA / "documents.json").read_text(encoding="utf-8"))
+    items = [item for item in json.loads((DATA / "documents.json").read_text(encoding="utf-8"))
+             if args.split == "all" or item.get("split") in (None, args.split)]
     titles = upload(admin, items)
     rows = [json.loads(line) for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines()
             if line.strip()]
@@ -308,7 +312,7 @@ def run_demo():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["dev", "heldout", "heldout2", "all"], default="dev")
+    parser.add_argument("--split", choices=["dev", "heldout", "heldout2", "heldout3", "all"], default="dev")
     parser.add_argument("--api", choices=["chat", "search", "both"], default="both")
     parser.add_argument("--korquad", type=int, default=0, help="KorQuAD questions to sample (0 = skip)")
     parser.add_argument("--demo", action="store_true", help="seed_demo here and print the issue's example answers")
