@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -8,6 +10,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from search.audit import REDACTED_ANSWER, auditable_users, redacting
+from search.config import RetrievalConfig
+from search.criteria import DEFAULT_TOP_K, MAX_QUERY_LENGTH, MAX_TOP_K
 from search.models import (
     AnswerAttribute,
     DrugSynonym,
@@ -192,7 +196,6 @@ class SearchQueryAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/search/dashboard.html", context)
 
     def retrieval_test_view(self, request):
-        from search.fusion import FusionConfig
         from search.services import retrieve
 
         if not (request.user.is_superuser or request.user.has_perm("search.use_retrieval_test")):
@@ -202,11 +205,11 @@ class SearchQueryAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
         result = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            fusion = FusionConfig.from_settings()
-            fusion = FusionConfig(method=data["fusion"] or fusion.method, lexical_weight=fusion.lexical_weight,
-                                  dense_weight=fusion.dense_weight, rrf_k=fusion.rrf_k)
+            config = RetrievalConfig.from_settings()
+            if data["fusion"]:  # the operator's choice of fusion, every other setting as configured
+                config = replace(config, fusion=replace(config.fusion, method=data["fusion"]))
             try:
-                retrieval = retrieve(user=data["user"], query=data["query"], top_k=data["top_k"], fusion=fusion)
+                retrieval = retrieve(user=data["user"], query=data["query"], top_k=data["top_k"], config=config)
             except Exception as exc:  # shown to the operator, e.g. a bad filter or an embedding failure
                 form.add_error(None, str(exc))
             else:
@@ -235,10 +238,10 @@ def _side_by_side(user, retrieval, top_k, *, viewer):
 
 
 class RetrievalTestForm(forms.Form):
-    query = forms.CharField(label=_("검색어"), max_length=1999)
+    query = forms.CharField(label=_("검색어"), max_length=MAX_QUERY_LENGTH - 1)
     user = forms.ModelChoiceField(label=_("검색할 사용자"), queryset=get_user_model().objects.filter(is_active=True)
                                   .select_related("department").order_by("email"))
-    top_k = forms.IntegerField(label=_("결과 수"), min_value=1, max_value=50, initial=10)
+    top_k = forms.IntegerField(label=_("결과 수"), min_value=1, max_value=MAX_TOP_K, initial=DEFAULT_TOP_K)
     fusion = forms.ChoiceField(label=_("결합 방식"), required=False,
                                choices=[("", _("설정값")), ("convex", "convex"), ("rrf", "RRF")])
 

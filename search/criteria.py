@@ -1,19 +1,17 @@
-"""Search filters: validated once, applied inside the SQL of every leg (and translated for OpenSearch)."""
+"""What a search asks for, validated once (search/serializers.py) and applied inside the SQL of every leg
+(and translated for OpenSearch)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from datetime import timezone as dt_timezone
 
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
 from core.capabilities import can_search_drafts
-from documents.models import DocumentType
 
-ALLOWED_KEYS = {"document_type", "department", "customer", "product", "metadata", "created_after",
-                "created_before", "include_drafts"}
+MAX_QUERY_LENGTH = 2000  # a query must be shorter (counted before trimming)
+DEFAULT_TOP_K = 10
+MAX_TOP_K = 50
 
 
 class InvalidSearch(DomainError):
@@ -53,70 +51,27 @@ class SearchFilters:
         return out
 
 
-def _strings(key, value) -> tuple[str, ...]:
-    values = value if isinstance(value, list) else [value]
-    if not values or not all(isinstance(v, (str, int)) and str(v).strip() for v in values):
-        raise InvalidSearch(_("필터 '%(key)s'에는 문자열 또는 문자열 목록을 넣어 주세요.") % {"key": key})
-    return tuple(str(v).strip() for v in values)
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search: what `search_run` takes (built by `search.serializers.validated_search_request`)."""
+
+    query: str  # trimmed, not empty, shorter than MAX_QUERY_LENGTH
+    top_k: int = DEFAULT_TOP_K  # 1..MAX_TOP_K
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    session_id: str = ""  # at most 100 characters
 
 
-def _moment(key, value, *, end_of_day=False) -> datetime:
-    """A date or ISO 8601 date-time that PostgreSQL can compare (year 1..9999 after conversion to UTC)."""
-    if isinstance(value, str):
-        try:
-            moment = parse_datetime(value)
-            if moment is None and (day := parse_date(value)) is not None:
-                moment = datetime.combine(day, datetime.max.time() if end_of_day else datetime.min.time())
-            if moment is not None:
-                moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-                moment.astimezone(dt_timezone.utc)
-                return moment
-        except (ValueError, OverflowError):  # 0000-01-01, +25:00, 0001-01-01 in Seoul is before year 1 in UTC
-            pass
-    raise InvalidSearch(_("필터 '%(key)s'는 YYYY-MM-DD 또는 ISO 8601 날짜·시각(0001-01-02 ~ 9999-12-30)이어야 합니다.")
-                        % {"key": key})
+def is_plain_integer(value) -> bool:
+    """A count sent as a number or text: ASCII digits only ("²".isdigit() is True but int("²") fails), 9 at most."""
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
-def parse_filters(raw, *, user) -> SearchFilters:
-    """Validate the API's `filters` object. Unknown keys and malformed values are refused with a message."""
-    if raw in (None, ""):
-        return SearchFilters()
-    if isinstance(raw, SearchFilters):
-        return raw
-    if not isinstance(raw, dict):
-        raise InvalidSearch(_("filters는 객체여야 합니다."))
-    unknown = sorted(set(raw) - ALLOWED_KEYS)
-    if unknown:
-        raise InvalidSearch(
-            _("알 수 없는 필터입니다: %(unknown)s. 사용할 수 있는 필터: %(allowed)s")
-            % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(ALLOWED_KEYS))}
-        )
-    values = {}
-    if "document_type" in raw:
-        types = tuple(t.upper() for t in _strings("document_type", raw["document_type"]))
-        bad = [t for t in types if t not in DocumentType.values]
-        if bad:
-            raise InvalidSearch(_("알 수 없는 문서 유형입니다: %(bad)s. 가능한 값: %(allowed)s")
-                                % {"bad": ", ".join(bad), "allowed": ", ".join(DocumentType.values)})
-        values["document_types"] = types
-    for key, name in (("department", "departments"), ("customer", "customers"), ("product", "products")):
-        if key in raw:
-            values[name] = _strings(key, raw[key])
-    if "metadata" in raw:
-        if not isinstance(raw["metadata"], dict) or not raw["metadata"]:
-            raise InvalidSearch(_("metadata 필터는 비어 있지 않은 객체여야 합니다 (예: {\"product_code\": \"ATV10\"})."))
-        values["metadata"] = raw["metadata"]
-    if raw.get("created_after") is not None:
-        values["created_after"] = _moment("created_after", raw["created_after"])
-    if raw.get("created_before") is not None:
-        values["created_before"] = _moment("created_before", raw["created_before"], end_of_day=True)
-    if "include_drafts" in raw:
-        if not isinstance(raw["include_drafts"], bool):
-            raise InvalidSearch(_("include_drafts는 true 또는 false여야 합니다."))
-        if raw["include_drafts"] and not can_search_drafts(user):
-            raise DraftsNotAllowed(_("초안 문서를 검색할 권한이 없습니다. include_drafts를 빼고 다시 검색해 주세요."))
-        values["include_drafts"] = raw["include_drafts"]
-    return SearchFilters(**values)
+def require_drafts_allowed(filters: SearchFilters, *, user) -> SearchFilters:
+    """`include_drafts` is a permission, not a format: checked after validation (403, not 400)."""
+    if filters.include_drafts and not can_search_drafts(user):
+        raise DraftsNotAllowed(_("초안 문서를 검색할 권한이 없습니다. include_drafts를 빼고 다시 검색해 주세요."))
+    return filters
 
 
 def apply_filters(chunks, filters: SearchFilters):

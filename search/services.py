@@ -2,8 +2,9 @@
 
 `search_chunks(*, user, query, top_k=10, filters=None) -> list[SearchHit]` is the contract used by chat
 and the API. Access is part of the SQL of both legs through DocumentChunk.objects.visible_to(user):
-nothing a user may not see is scored, returned or counted. `search_run()` adds validation, the
-answer (search/composer.py) and the log (SearchQuery + SearchResponse); `feedback_submit()` records a rating.
+nothing a user may not see is scored, returned or counted. `search_run(user=, search=)` takes a request
+validated by `search.serializers.validated_search_request` and adds the answer (search/composer.py) and the
+log (SearchQuery + SearchResponse); `feedback_submit()` records a rating.
 """
 
 import logging
@@ -26,17 +27,15 @@ from documents.models import DocumentChunk
 from search.backends import postgres
 from search.composer import compose, passages_from_hits
 from search.config import RetrievalConfig
-from search.criteria import InvalidSearch, SearchFilters, parse_filters
+from search.criteria import InvalidSearch, SearchRequest, is_plain_integer
 from search.fusion import FusionConfig, fuse
 from search.highlight import highlight
 from search.lexical import LexicalQuery, analyse
 from search.models import LexiconPartition, SearchQuery, SearchResponse, UserFeedback
+from search.serializers import parse_filters
 from search.types import SearchHit
 
 logger = logging.getLogger(__name__)
-
-MAX_QUERY_LENGTH = 2000
-MAX_TOP_K = 50
 
 
 @dataclass(frozen=True)
@@ -242,31 +241,6 @@ def search_chunks(*, user, query: str, top_k: int = 10, filters: dict | None = N
                     per_document=per_document, config=config).hits
 
 
-def validate_query(query) -> str:
-    if not isinstance(query, str) or not query.strip():
-        raise InvalidSearch(_("검색어를 입력해 주세요. 빈 문자열이나 공백만으로는 검색할 수 없습니다."))
-    if len(query) >= MAX_QUERY_LENGTH:
-        raise InvalidSearch(_("검색어는 2,000자 미만으로 입력해 주세요 (현재 %(n)s자).") % {"n": f"{len(query):,}"})
-    return query.strip()
-
-
-def _is_plain_integer(value) -> bool:
-    # ASCII digits only: "²".isdigit() is True but int("²") fails.
-    text = str(value).strip()
-    return text.isascii() and text.isdigit() and len(text) <= 9
-
-
-def validate_top_k(top_k) -> int:
-    if top_k is None:
-        return 10
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, str)) or not _is_plain_integer(top_k):
-        raise InvalidSearch(_("top_k는 1부터 50 사이의 정수여야 합니다."))
-    value = int(top_k)
-    if not 1 <= value <= MAX_TOP_K:
-        raise InvalidSearch(_("top_k는 1부터 50 사이의 정수여야 합니다 (받은 값: %(v)s).") % {"v": value})
-    return value
-
-
 @dataclass(frozen=True)
 class SearchOutcome:
     query_id: uuid.UUID
@@ -279,14 +253,13 @@ class SearchOutcome:
     confidence: float
 
 
-def search_run(*, user, query, top_k=10, filters=None, session_id: str = "") -> SearchOutcome:
-    """Validate, retrieve, compose the extractive answer and log query + response."""
-    text = validate_query(query)
-    top_k = validate_top_k(top_k)
-    parsed: SearchFilters = parse_filters(filters, user=user)
+def search_run(*, user, search: SearchRequest, config: RetrievalConfig | None = None) -> SearchOutcome:
+    """Retrieve, compose the extractive answer and log query + response. `search` is already validated (and its
+    drafts permission checked) by `validated_search_request`; `config` is read once here for the whole query."""
+    config = config or RetrievalConfig.from_settings()
     started = time.perf_counter()
-    retrieval = retrieve(user=user, query=text, top_k=top_k, filters=parsed)
-    composed = compose(text, passages_from_hits(retrieval.hits))
+    retrieval = retrieve(user=user, query=search.query, top_k=search.top_k, filters=search.filters, config=config)
+    composed = compose(search.query, passages_from_hits(retrieval.hits))
     answer, cited = composed.inline(), composed.cited
     elapsed_ms = int(round((time.perf_counter() - started) * 1000))
     sources = [
@@ -294,8 +267,8 @@ def search_run(*, user, query, top_k=10, filters=None, session_id: str = "") -> 
          "page": hit.page, "score": round(hit.score, 6)}
         for n, hit in enumerate(retrieval.hits, start=1)
     ]
-    log = SearchQuery(user=user, text=text, session_id=str(session_id or "")[:100], filters=parsed.as_json(),
-                      top_k=top_k)
+    log = SearchQuery(user=user, text=search.query, session_id=search.session_id, filters=search.filters.as_json(),
+                      top_k=search.top_k)
     response = SearchResponse(query=log, answer=answer, sources=sources, result_count=len(retrieval.hits),
                               response_time_ms=elapsed_ms, backend=retrieval.backend)
     _log_write(log, response)
@@ -323,7 +296,7 @@ def feedback_submit(*, user, query_id, rating, comment: str = "") -> tuple[UserF
     query = SearchQuery.objects.filter(pk=query_id, user=user).first()
     if query is None:
         raise NotFound(_("검색 기록을 찾을 수 없습니다."))
-    if isinstance(rating, bool) or not isinstance(rating, (int, str)) or not _is_plain_integer(rating) \
+    if isinstance(rating, bool) or not isinstance(rating, (int, str)) or not is_plain_integer(rating) \
             or not 1 <= int(rating) <= 5:
         raise InvalidSearch(_("rating은 1부터 5 사이의 정수여야 합니다."))
     if comment is None:

@@ -3,16 +3,6 @@ from rest_framework import serializers
 from search.models import SearchQuery
 
 
-class SearchRequestSerializer(serializers.Serializer):
-    """Documentation of the request body; validation (with Korean messages) is in search.services."""
-
-    query = serializers.CharField(help_text="검색어 (1~1,999자)")
-    top_k = serializers.IntegerField(required=False, default=10, min_value=1, max_value=50)
-    filters = serializers.DictField(required=False, help_text="document_type, department, customer, product, "
-                                    "metadata, created_after, created_before, include_drafts")
-    session_id = serializers.CharField(required=False, allow_blank=True)
-
-
 class SearchHitSerializer(serializers.Serializer):
     n = serializers.IntegerField(help_text="답변의 [n] 인용 번호")
     chunk_id = serializers.IntegerField()

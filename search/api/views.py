@@ -9,11 +9,11 @@ from search.api.serializers import (
     FeedbackRequestSerializer,
     FeedbackSerializer,
     HistorySerializer,
-    SearchRequestSerializer,
     SearchResultSerializer,
 )
 from search.criteria import InvalidSearch
 from search.models import SearchQuery, UserFeedback
+from search.serializers import SearchRequestSerializer, validated_search_request
 from search.services import feedback_submit, search_run
 
 
@@ -26,10 +26,8 @@ def _body(request) -> dict:
 class SearchView(APIView):
     @extend_schema(request=SearchRequestSerializer, responses=SearchResultSerializer, summary="하이브리드 검색")
     def post(self, request):
-        data = _body(request)
-        outcome = search_run(user=request.user, query=data.get("query"), top_k=data.get("top_k", 10),
-                             filters=data.get("filters"), session_id=data.get("session_id", ""))
-        return Response(SearchResultSerializer(outcome).data)
+        search = validated_search_request(request.data, user=request.user)  # 400 invalid_search, 403 for drafts
+        return Response(SearchResultSerializer(search_run(user=request.user, search=search)).data)
 
 
 class HistoryView(generics.ListAPIView):

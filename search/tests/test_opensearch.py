@@ -10,6 +10,7 @@ from search.backends import opensearch
 from search.health import check_opensearch
 from search.models import SearchResponse
 from search.receivers import on_document_deleted, on_document_indexed
+from search.serializers import validated_search_request
 from search.services import search_chunks, search_run
 from search.tests.opensearch_double import OpenSearchDouble
 
@@ -82,7 +83,8 @@ def test_unreachable_opensearch_falls_back_to_postgres_and_logs_it(double, caplo
     make_indexed_document(["리피토 복약 안내"], title="공개 자료")
     double.fail = True
 
-    outcome = search_run(user=UserFactory(), query="리피토 복약")
+    user = UserFactory()
+    outcome = search_run(user=user, search=validated_search_request({"query": "리피토 복약"}, user=user))
 
     assert [hit.document_title for hit in outcome.hits] == ["공개 자료"]
     assert SearchResponse.objects.get().backend == "postgres"
