@@ -437,6 +437,11 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
             labels = _attribute_label(question)
             return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
                               % {"subject": _subject(question), "labels": labels})
+        unnamed = _unnamed_subjects(question, read, answering, catalog)
+        if unnamed:
+            return Answer(answerable=False, reason="product_not_found", question=question,
+                          message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
+                          % {"names": ", ".join(f"'{name}'" for name in unnamed)})
         scored = answering
     elif question.subjects:
         answering = [s for s in scored if s.subject_share >= SUBJECT_COVERAGE_MIN
@@ -480,6 +485,20 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
     confidence = round(min(1.0, ranked[0].score / 6.0), 3)
     return Answer(answerable=True, reason="answered", question=question, quotes=quotes, confidence=confidence,
                   considered=sorted({s.unit.n for s in scored}))
+
+
+def _unnamed_subjects(question: Question, read: list[Passage], answering: list[_Scored], catalog: Catalog) -> list[str]:
+    """What the question asks an attribute of, when it names no product we know and no passage holds that word
+    while every answering unit is some product's: an unknown name ("카나브 시작 용량" over 노바스크's sheet), whose
+    answer would be another product's."""
+    if question.products or not answering:
+        return []
+    texts = [fold(f"{p.title} {p.section} {p.text}") for p in read]
+    absent = [phrase for phrase, nouns in question.phrases
+              if not any(noun in text for noun in nouns for text in texts)]
+    if absent and all(catalog.products_in(f"{s.unit.text} {s.unit.context}") for s in answering):
+        return absent
+    return []
 
 
 def _evidence_to_read(passages: list[Passage], question: Question) -> list[Passage]:
