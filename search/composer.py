@@ -494,8 +494,9 @@ def _unnamed_subjects(question: Question, read: list[Passage], answering: list[_
     if question.products or not answering:
         return []
     texts = [fold(f"{p.title} {p.section} {p.text}") for p in read]
-    absent = [phrase for phrase, nouns in question.phrases
-              if not any(noun in text for noun in nouns for text in texts)]
+    # Hangul only: a Latin word ("edoxaban") is often the English spelling of what the documents write in Korean.
+    absent = [phrase for phrase, nouns in question.phrases if re.search("[가-힣]", phrase)
+              and not any(noun in text for noun in nouns for text in texts)]
     if absent and all(catalog.products_in(f"{s.unit.text} {s.unit.context}") for s in answering):
         return absent
     return []
@@ -530,7 +531,9 @@ def _adopt_named_products(question: Question, named: list[Product]) -> None:
     for product in named:
         by_subject = [noun for phrase, nouns in question.phrases if phrase in product.forms for noun in nouns]
         same = [p for p in question.products if p.key == product.key or set(p.forms) & set(product.forms)]
-        spelled = [form for form in product.forms if len(form) >= 3 and form in asked]
+        longer = [f for p in question.products if p.key != product.key for f in p.forms]
+        spelled = [form for form in product.forms if len(form) >= 3 and form in asked
+                   and not any(form in f and form != f and f in asked for f in longer)]  # 노바스타 of 노바스타플러스정
         if not (by_subject or same or spelled):
             continue
         question.subjects = [s for s in question.subjects if s not in by_subject
