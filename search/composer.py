@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from search.question import STRENGTH, Product, Question, compact, dictionaries, products_named_in, understand
+from search.question import (STRENGTH, Product, Question, compact, dictionaries, fold, products_named_in,
+                             understand)
 
 PASSAGES_READ = 6
 MAX_QUOTES = 3
@@ -247,7 +248,7 @@ class Catalog:
 
     def products_in(self, text: str) -> list[tuple[Product, bool]]:
         """(product, named by its brand) for each product the text names; the longest name at a place wins."""
-        folded = text.casefold()
+        folded = fold(text)
         if folded in self._found:
             return self._found[folded]
         found: dict[str, tuple[Product, bool]] = {}
@@ -259,7 +260,7 @@ class Catalog:
         return self._found[folded]
 
     def masked(self, text: str) -> str:
-        folded = text.casefold()
+        folded = fold(text)
         for form in self.masks:
             folded = folded.replace(form, " ")
         return folded
@@ -278,7 +279,7 @@ def _about(unit: Unit, question: Question, catalog: Catalog, passage_text: str) 
     own_any = own_brand or any(_mentions(text, p) for p in question.products)
     others = [p for p, by_brand in catalog.products_in(unit.text) if p.key not in asked_keys and by_brand]
     context = unit.context
-    if not catalog.products_in(context) and not any(_mentions(context.casefold(), p) for p in question.products):
+    if not catalog.products_in(context) and not any(_mentions(fold(context), p) for p in question.products):
         context = f"{context} {passage_text}"
     masked_context = catalog.masked(context)
     context_asked = any(_mentions(masked_context, p) for p in question.products)
@@ -393,10 +394,11 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         return Answer(answerable=False, reason="no_results", question=question,
                       message=_("검색 결과가 없습니다. 다른 표현이나 제품명으로 다시 검색해 보세요."))
     products, _attributes = dictionaries()
-    read = passages[:PASSAGES_READ]
-    local = products_named_in([f"{p.title}\n{p.text}" for p in read], products)
-    products = products + local
-    _adopt_local_products(question, local)
+    read = _evidence_to_read(passages, question)
+    named = products_named_in([f"{p.title}\n{p.text}" for p in read], products)
+    by_key = {p.key: p for p in named}
+    products = [by_key.pop(p.key, p) for p in products] + list(by_key.values())
+    _adopt_named_products(question, named)
     catalog = Catalog(products, question)
     units = [(unit, passage) for rank, passage in enumerate(read) for unit in read_units(passage, rank)]
 
@@ -411,7 +413,7 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         texts = [catalog.masked(f"{p.title} {p.section} {p.text}") for p in read]
         missing = [p for p in question.products if not any(_mentions(text, p) for text in texts)]
         if missing:
-            names = ", ".join(f"'{p.name}'" for p in missing)
+            names = ", ".join(f"'{_written(question, p)}'" for p in missing)
             return Answer(answerable=False, reason="product_not_found", question=question,
                           message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
                           % {"names": names})
@@ -435,6 +437,11 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
             labels = _attribute_label(question)
             return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
                               % {"subject": _subject(question), "labels": labels})
+        unnamed = _unnamed_subjects(question, read, answering, catalog)
+        if unnamed:
+            return Answer(answerable=False, reason="product_not_found", question=question,
+                          message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
+                          % {"names": ", ".join(f"'{name}'" for name in unnamed)})
         scored = answering
     elif question.subjects:
         answering = [s for s in scored if s.subject_share >= SUBJECT_COVERAGE_MIN
@@ -480,6 +487,32 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
                   considered=sorted({s.unit.n for s in scored}))
 
 
+def _unnamed_subjects(question: Question, read: list[Passage], answering: list[_Scored], catalog: Catalog) -> list[str]:
+    """What the question asks an attribute of, when it names no product we know and no passage holds that word
+    while every answering unit is some product's: an unknown name ("카나브 시작 용량" over 노바스크's sheet), whose
+    answer would be another product's."""
+    if question.products or not answering:
+        return []
+    texts = [fold(f"{p.title} {p.section} {p.text}") for p in read]
+    # Hangul only: a Latin word ("edoxaban") is often the English spelling of what the documents write in Korean.
+    absent = [phrase for phrase, nouns in question.phrases if re.search("[가-힣]", phrase)
+              and not any(noun in text for noun in nouns for text in texts)]
+    if absent and all(catalog.products_in(f"{s.unit.text} {s.unit.context}") for s in answering):
+        return absent
+    return []
+
+
+def _evidence_to_read(passages: list[Passage], question: Question) -> list[Passage]:
+    """The PASSAGES_READ passages read, in rank order: those naming an asked product first, so a product sheet
+    ranked below other documents' passages (the dense leg knows little of a new brand name) is still read."""
+    if not question.products:
+        return passages[:PASSAGES_READ]
+    about = [p for p in passages if any(_mentions(fold(f"{p.title} {p.section} {p.text}"), product)
+                                        for product in question.products)]
+    chosen = {p.n for p in (about + [p for p in passages if p not in about])[:PASSAGES_READ]}
+    return [p for p in passages if p.n in chosen]
+
+
 def _details_after(best: _Scored, scored: list[_Scored]) -> _Scored | None:
     """A general sentence without a number ("신기능이 떨어진 환자는 투여 간격을 늘립니다.") whose next sentence in
     the passage gives the figures: that sentence too."""
@@ -489,14 +522,38 @@ def _details_after(best: _Scored, scored: list[_Scored]) -> _Scored | None:
                  and re.search(r"\d", s.unit.text)), None)
 
 
-def _adopt_local_products(question: Question, local: list[Product]) -> None:
-    """A subject that is a product the evidence names ("트윈스타" → "트윈스타정") is the asked product."""
-    for product in local:
-        named = [noun for phrase, nouns in question.phrases if phrase in product.forms for noun in nouns]
-        same = [p for p in question.products if set(p.forms) & set(product.forms)]
-        if named or same:
-            question.subjects = [s for s in question.subjects if s not in named]
-            question.products = [p for p in question.products if p not in same] + [product]
+def _adopt_named_products(question: Question, named: list[Product]) -> None:
+    """Products as the evidence names them become the asked ones: a subject that is such a product ("트윈스타" →
+    "트윈스타정"), an asked product now with the ingredient the evidence gives it, and a product the question names
+    by that ingredient ("사쿠비트릴/발사르탄"), which also drops a product read from a part of that name (발사르탄 →
+    디오반)."""
+    asked = fold(question.text)
+    for product in named:
+        by_subject = [noun for phrase, nouns in question.phrases if phrase in product.forms for noun in nouns]
+        same = [p for p in question.products if p.key == product.key or set(p.forms) & set(product.forms)]
+        longer = [f for p in question.products if p.key != product.key for f in p.forms]
+        spelled = [form for form in product.forms if len(form) >= 3 and form in asked
+                   and not any(form in f and form != f and f in asked for f in longer)]  # 노바스타 of 노바스타플러스정
+        if not (by_subject or same or spelled):
+            continue
+        question.subjects = [s for s in question.subjects if s not in by_subject
+                             and not any(s in form for form in spelled)]
+        rest = asked
+        for form in sorted(spelled, key=len, reverse=True):
+            rest = rest.replace(form, " ")
+        question.products = [p for p in question.products if p not in same and (
+            not spelled or any(form in rest for form in p.forms))] + [product]
+        asked = rest
+
+
+def _written(question: Question, product: Product) -> str:
+    """The product's name as the question wrote it ("제미글로", not the title's "제미글로정")."""
+    folded = fold(question.text)
+    form = max((f for f in product.forms if f in folded), key=len, default=None)
+    if form is None:
+        return product.name
+    start = folded.find(form)
+    return question.text[start:start + len(form)]
 
 
 def _attribute_label(question: Question) -> str:

@@ -9,15 +9,18 @@ question's other subjects. Only the question goes through Kiwi; the dictionaries
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
+from django.db.models import Q
 
-from core.text import STOP_NOUNS, noun_runs
+from core.text import STOP_NOUNS, kiwi, noun_runs
+from documents.models import Document
+from documents.visibility import Searchable
 from sales.models import Product as SalesProduct
 from search.models import AnswerAttribute, DrugSynonym, SynonymKind
 
-CACHE_KEY = "search:answer-dictionaries:v1"
+CACHE_KEY = "search:answer-dictionaries:v2"
 VERSION_KEY = "search:answer-dictionaries:version"
 CACHE_SECONDS = 300
 PRODUCT_SUFFIXES = ("서방정", "장용정", "필름코팅정", "캡슐", "정", "주", "시럽", "흡입제", "패치", "연고", "크림", "현탁액")
@@ -83,6 +86,16 @@ class Question:
                 "subjects": self.subjects, "compares": self.compares}
 
 
+# A combination is written "사쿠비트릴·발사르탄", "사쿠비트릴/발사르탄" or "암로디핀+아토르바스타틴": one spelling
+# for matching names (one character for one, so positions stay).
+NAME_SEPARATORS = str.maketrans({"/": "·", "‧": "·", "・": "·", "∙": "·", "+": "·"})
+
+
+def fold(text: str) -> str:
+    """Case-folded, combination separators unified: how product names are compared."""
+    return text.casefold().translate(NAME_SEPARATORS)
+
+
 def compact(text: str) -> str:
     return "".join(text.casefold().split())
 
@@ -100,7 +113,7 @@ def _forms(*names: str) -> set[str]:
     name the combination product in every question about one of them."""
     forms = set()
     for name in names:
-        name = (name or "").strip().casefold()
+        name = fold((name or "").strip())
         if len(name) >= 2:
             forms.add(name)
             forms.add(base_name(name))
@@ -126,6 +139,11 @@ def _load_dictionaries() -> dict:
         groups[key]["brand"] |= brand
         if key.startswith("g:") and len(name) > len(groups[key]["name"]) and base_name(name) == groups[key]["name"]:
             groups[key]["name"] = name  # the product table's full name: "리피토정" rather than "리피토"
+    known_forms = {form for entry in groups.values() for form in entry["forms"]}
+    for name in _titled_products():
+        base = base_name(name).casefold()
+        if base not in known_forms and name.casefold() not in known_forms:
+            groups.setdefault(f"d:{base}", {"name": name, "forms": _forms(name), "brand": _forms(name)})
     products = [
         (key, entry["name"], tuple(sorted(entry["forms"], key=len, reverse=True)),
          tuple(sorted(entry["brand"], key=len, reverse=True)))
@@ -137,6 +155,27 @@ def _load_dictionaries() -> dict:
             "name", "question_terms", "evidence_terms")
     ]
     return {"products": products, "attributes": attributes}
+
+
+# A product sheet names its product in its title ("제미글로정 제품설명서", "엔트레스토필름코팅정 제품 정보"): such a
+# name is a product even when neither the synonym dictionary nor the product table knows it yet.
+TITLE_PRODUCT = re.compile(r"(?<![가-힣])([가-힣]{2,}(?:필름코팅정|서방정|장용정|연질캡슐|캡슐|정|시럽|흡입제|현탁액|주사액))"
+                           r"(?![가-힣])")
+
+
+def _titled_products() -> set[str]:
+    """Product names in the titles of the documents every approved user may search (L1, no department,
+    approved, processed, unexpired). Restricted documents add none: the dictionaries are shared by all users,
+    and a name known only from a document the asker cannot see must read exactly like an unknown one."""
+    names = set()
+    public = Searchable.for_search().as_q() & Q(access_level__lte=1, department__isnull=True)
+    titles = Document.objects.filter(public).values_list("title", flat=True).distinct()
+    for title in titles.iterator():
+        for name in TITLE_PRODUCT.findall(title or ""):
+            stem = base_name(name)
+            if name not in DOSAGE_FORMS and stem != name and len(stem) >= 2 and stem not in STOP_NOUNS:
+                names.add(name)
+    return names
 
 
 _built: tuple = (None, [], [])  # (version, products, attributes) of this process
@@ -179,17 +218,29 @@ def understand(text: str) -> Question:
     folded = text.casefold()
     consumed: list[tuple[int, int]] = []
 
+    names = fold(text)
+    hits = []
     for product in products:
-        hit = next((form for form in product.forms if form in folded), None)
+        hit = next((form for form in product.forms if form in names), None)
         if hit is not None:
-            question.products.append(product)
-            start = folded.find(hit)
-            consumed.append((start, start + len(hit)))
+            start = names.find(hit)
+            hits.append((product, (start, start + len(hit))))
+    for product, (start, end) in hits:
+        # A name inside a longer one is part of it: "발사르탄" of "사쿠비트릴·발사르탄" is not 디오반.
+        if any(s <= start and end <= e and e - s > end - start for _p, (s, e) in hits):
+            continue
+        question.products.append(product)
+        consumed.append((start, end))
+    for name, span in _product_like_words(text, taken=list(consumed)):
+        question.products.append(Product(key=f"unknown:{name}", name=name, forms=tuple(_forms(name)),
+                                         brand_forms=tuple(_forms(name)), known=False))
+        consumed.append(span)
     # A product named by brand and ingredient is one product; a brand also found as part of a longer one
     # ("카듀엣" inside nothing, "리피토" inside "리피토정") is the same group already.
     question.products = _distinct(question.products)
 
     spaced = folded
+    starts = {token.start for token in kiwi().tokenize(text)}
     weak, matches = [], []
     for attribute in attributes:
         asking = attribute.question_terms + tuple(t for t in attribute.evidence_terms
@@ -198,7 +249,7 @@ def understand(text: str) -> Question:
             if term.startswith("~"):
                 weak.append((attribute, term[1:]))
                 continue
-            span = _find(spaced, term)
+            span = _find_word(spaced, term, starts)
             if span is not None:
                 matches.append((attribute, span))
     # A term inside a longer term of another attribute is part of that one: "기간" of "유효기간" is not 투여 기간.
@@ -211,7 +262,7 @@ def understand(text: str) -> Question:
         consumed.append((start, end))
     if not [a for a in question.attributes if a.name not in GENERIC_ATTRIBUTES]:
         for attribute, term in weak:
-            span = _find(spaced, term)
+            span = _find_word(spaced, term, starts)
             if term and span is not None and attribute not in question.attributes:
                 question.attributes.append(attribute)
                 consumed.append(span)
@@ -256,6 +307,35 @@ def understand(text: str) -> Question:
     return question
 
 
+PRODUCT_WORD = re.compile(r"(?<![가-힣])[가-힣]{3,}(?:정|캡슐)(?=[은는이가을를의와과도만랑]|하고|\s|$|[?,.!)])"
+                          r"|(?<![A-Za-z-])[A-Z]{1,3}-[A-Z]{2,}(?![A-Za-z-])")
+
+
+def _product_like_words(text: str, *, taken: list[tuple[int, int]]) -> list[tuple[str, tuple[int, int]]]:
+    """Words written like a product no dictionary knows: a name of three or more letters with its dosage form,
+    which Kiwi reads alone as one noun ("리바로정", "케이캡정") or as the name and a bare 정 / 캡슐, and capitals
+    with a hyphen ("K-CAB"); not "의사결정" (의사 + 결정: a word). Kiwi reads the word alone, because in a
+    sentence it splits unknown names ("리바로정 최대" → 리 / 바로 / 정)."""
+    found = []
+    for match in PRODUCT_WORD.finditer(text):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        word = match.group()
+        if word[0].isascii():
+            found.append((word, (start, end)))
+            continue
+        tokens = [t for t in kiwi().tokenize(word) if t.tag.startswith(("NN", "XR", "MAG", "NR", "SL"))]
+        if not tokens or word in DOSAGE_FORMS:
+            continue
+        suffix = "캡슐" if word.endswith("캡슐") else "정"
+        alone = len(tokens) >= 2 and tokens[-1].form == suffix
+        whole = len(tokens) == 1 and tokens[0].form == word and tokens[0].tag in ("NNG", "NNP")
+        if alone or whole:
+            found.append((word, (start, end)))
+    return found
+
+
 def _find(text: str, term: str) -> tuple[int, int] | None:
     """Where a lexicon term occurs in the question: a substring (spaces optional inside a phrase), or a
     regular expression written "re:…"."""
@@ -270,6 +350,20 @@ def _find(text: str, term: str) -> tuple[int, int] | None:
         position = compact(text).find(compact(term))
         position = -1 if position < 0 else _uncompact_position(text, position)
     return (position, position + len(term)) if position >= 0 else None
+
+
+def _find_word(text: str, term: str, starts: set[int]) -> tuple[int, int] | None:
+    """`_find`, where a written term must begin where one of the question's morphemes begins: "금기" in
+    "병용금기" (병용 + 금기), not "용도" in "비용도" (비용 + 도)."""
+    if term.startswith("re:") or not term or term[0].isascii():
+        return _find(text, term)
+    position = text.find(term)
+    while position >= 0:
+        if position in starts:
+            return position, position + len(term)
+        position = text.find(term, position + 1)
+    span = _find(text, term) if " " in term else None
+    return span if span is not None and span[0] in starts else None
 
 
 def _uncompact_position(spaced: str, compact_position: int) -> int:
@@ -300,22 +394,36 @@ def _specific_first(attributes: list[Attribute]) -> list[Attribute]:
 # Words for a tablet or capsule, not names of products ("연노란색 원형 필름코팅정" in a 성상 column).
 DOSAGE_FORMS = frozenset({"필름코팅정", "코팅정", "서방정", "장용정", "구강붕해정", "발포정", "저작정", "분산정", "당의정",
                           "연질캡슐", "경질캡슐", "서방캡슐", "장용캡슐", "나정", "정제"})
-LOCAL_PRODUCT = re.compile(r"([가-힣]{2,}(?:정|캡슐|서방정|시럽|흡입제|주))\s*\(|([가-힣]{3,}(?:정|캡슐))(?=[\s,.은는이가을를의와과에]|$)")
+LOCAL_PRODUCT = re.compile(r"([가-힣]{2,}(?:정|캡슐|서방정|시럽|흡입제|주))\s*\(([^()\n]{2,60})\)"
+                           r"|([가-힣]{3,}(?:정|캡슐))(?=[\s,.은는이가을를의와과에]|$)")
+INGREDIENT = re.compile(r"[가-힣A-Za-z][가-힣A-Za-z·/‧・+ ]{2,59}")
 
 
 def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
-    """Products the evidence itself names ("노바스타정(…)", "트윈스타정" in a price table) that no dictionary
-    knows: so that a sentence about them is recognised as another product's."""
-    found = {}
-    known_forms = {form for product in known for form in product.forms}
+    """Products the evidence itself names: "노바스타정(…)", "트윈스타정" in a price table, that no dictionary
+    knows (so that a sentence about them is recognised as another product's), and known products with the
+    ingredient the evidence gives them in brackets ("엔트레스토필름코팅정(사쿠비트릴·발사르탄)": a question may
+    name the product by it). Known products come back as copies with those ingredient forms added."""
+    found: dict[str, Product] = {}
+    by_form = {form: product for product in known for form in product.forms}
     for text in texts:
         for match in LOCAL_PRODUCT.finditer(text):
-            name = match.group(1) or match.group(2)
+            name = match.group(1) or match.group(3)
+            ingredient = (match.group(2) or "").strip()
             base = base_name(name).casefold()
-            if name in DOSAGE_FORMS or base in known_forms or name.casefold() in known_forms or base in STOP_NOUNS:
+            if name in DOSAGE_FORMS or base in STOP_NOUNS:
                 continue
-            found.setdefault(base, Product(key=f"local:{base}", name=name, forms=tuple(_forms(name)),
-                                           brand_forms=tuple(_forms(name)), known=False))
+            extra = _forms(ingredient) if INGREDIENT.fullmatch(ingredient) else set()
+            product = by_form.get(name.casefold()) or by_form.get(base)
+            if product is None:
+                product = found.get(f"local:{base}") or Product(
+                    key=f"local:{base}", name=name, forms=tuple(_forms(name)), brand_forms=tuple(_forms(name)),
+                    known=False)
+            product = found.get(product.key, product)
+            if extra - set(product.forms):
+                product = replace(product, forms=tuple(sorted(set(product.forms) | extra, key=len, reverse=True)))
+            if product.key.startswith("local:") or product is not by_form.get(name.casefold(), by_form.get(base)):
+                found[product.key] = product
     return list(found.values())
 
 

@@ -31,6 +31,7 @@ def products_changed(sender, **kwargs):
 
 def on_document_indexed(sender, document_id=None, **kwargs):
     """Queue the (re)indexing of one document's chunks in OpenSearch when that backend is on."""
+    invalidate_dictionaries()  # a title may name a product (search.question._titled_products)
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return
     transaction.on_commit(lambda: opensearch_sync_document.enqueue(str(document_id)))
@@ -43,6 +44,7 @@ def on_document_changed(sender, document_id=None, fields=frozenset(), **kwargs):
 
 
 def on_document_deleted(sender, document_id=None, **kwargs):
+    invalidate_dictionaries()
     if settings.SEARCH_BACKEND != "opensearch" or document_id is None:
         return
     transaction.on_commit(lambda: opensearch_delete_document.enqueue(str(document_id)))

@@ -3,6 +3,7 @@
 from django.core.cache import cache
 
 from search.models import DrugSynonym
+from search.question import dictionaries, fold
 
 CACHE_KEY = "search:synonyms:v1"
 CACHE_SECONDS = 300
@@ -27,4 +28,14 @@ def expansions(query: str) -> list[str]:
     lowered = query.lower()
     rows = _dictionary()
     groups = {group_id for key, group_id, _term in rows if len(key) >= 2 and key in lowered}
-    return [term for key, group_id, term in rows if group_id in groups and key not in lowered]
+    names = [term for key, group_id, term in rows if group_id in groups and key not in lowered]
+    return names + titled_names(query)
+
+
+def titled_names(query: str) -> list[str]:
+    """The full name of a product known from document titles when the query says it shorter ("제미글로" →
+    "제미글로정"): Kiwi may split the short form differently from the indexed word ("제미글" + "로")."""
+    folded = fold(query)
+    products, _attributes = dictionaries()
+    return [product.name for product in products if product.key.startswith("d:")
+            and fold(product.name) not in folded and any(form in folded for form in product.forms)]

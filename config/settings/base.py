@@ -338,7 +338,7 @@ LLM_API_KEY = env.str("LLM_API_KEY", default="")
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=20.0)
 LLM_MAX_SECONDS = env.float("LLM_MAX_SECONDS", default=90.0)
 LLM_MAX_TOKENS = env.int("LLM_MAX_TOKENS", default=800)
-CHAT_TOP_K = env.int("CHAT_TOP_K", default=6)
+CHAT_TOP_K = env.int("CHAT_TOP_K", default=10)
 # Passages of one document chat may read before another document's second (0 = no cap; search's own list keeps
 # SEARCH_PASSAGES_PER_DOCUMENT): the answer wants all of the best document's evidence (docs/notes/issue-15.md).
 CHAT_PASSAGES_PER_DOCUMENT = env.int("CHAT_PASSAGES_PER_DOCUMENT", default=0)
