@@ -9,7 +9,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
+from documents.models import DocumentChunk
+from search import analytics
 from search.audit import REDACTED_ANSWER, auditable_users, redacting
+from search.charts import bar_chart
 from search.config import RetrievalConfig
 from search.criteria import DEFAULT_TOP_K, MAX_QUERY_LENGTH, MAX_TOP_K
 from search.models import (
@@ -21,6 +25,7 @@ from search.models import (
     SearchResponse,
     UserFeedback,
 )
+from search.services import retrieve
 
 
 class DrugSynonymInline(admin.TabularInline):
@@ -163,9 +168,6 @@ class SearchQueryAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
         ]
 
     def dashboard_view(self, request):
-        from search import analytics
-        from search.charts import bar_chart
-
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
@@ -196,8 +198,6 @@ class SearchQueryAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/search/dashboard.html", context)
 
     def retrieval_test_view(self, request):
-        from search.services import retrieve
-
         if not (request.user.is_superuser or request.user.has_perm("search.use_retrieval_test")):
             raise PermissionDenied
         form = RetrievalTestForm(request.POST or None)
@@ -221,8 +221,6 @@ class SearchQueryAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
 
 def _side_by_side(user, retrieval, top_k, *, viewer):
     """The three rankings, keeping only passages both the searched-as user and the viewer may see."""
-    from documents.models import DocumentChunk
-
     ids = ({cid for cid, _s in retrieval.dense[:top_k]} | {cid for cid, _s in retrieval.lexical[:top_k]}
            | {hit.chunk_id for hit in retrieval.hits})
     chunks = (DocumentChunk.objects.visible_to(user) & DocumentChunk.objects.visible_to(viewer)).select_related(
@@ -259,7 +257,7 @@ class UserFeedbackAdmin(AuditedQuerysetMixin, admin.ModelAdmin):
 
 
 @admin.register(LexiconTerm)
-class LexiconTermAdmin(admin.ModelAdmin):
+class LexiconTermAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: how common each indexed word is (BM25's document frequency). The most common words weigh
     least in the lexical ranking; kept up to date by database triggers, never edited by hand."""
 
@@ -274,12 +272,3 @@ class LexiconTermAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,10 +4,12 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import DomainError
 from core.capabilities import can_search_drafts
+from documents.models import Document
 
 MAX_QUERY_LENGTH = 2000  # a query must be shorter (counted before trimming)
 DEFAULT_TOP_K = 10
@@ -76,8 +78,6 @@ def require_drafts_allowed(filters: SearchFilters, *, user) -> SearchFilters:
 
 def apply_filters(chunks, filters: SearchFilters):
     """Narrow a DocumentChunk queryset in SQL. Access (visible_to) is applied by the caller."""
-    from documents.models import Document
-
     chunks = chunks.filter(document__in=Document.objects.searchable(include_drafts=filters.include_drafts))
     if filters.document_types:
         chunks = chunks.filter(document__document_type__in=filters.document_types)
@@ -99,10 +99,6 @@ def apply_filters(chunks, filters: SearchFilters):
 
 
 def _relation_rule(relation: str, values):
-    from django.db.models import Q
-
-    from documents.models import Document
-
     target = Document._meta.get_field(relation).related_model
     rule = Q(pk__in=[])  # matches nothing unless a value below matches
     pk_type = target._meta.pk.get_internal_type()

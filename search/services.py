@@ -24,7 +24,7 @@ from rest_framework.exceptions import NotFound
 
 from documents.embeddings import get_provider
 from documents.models import DocumentChunk
-from search.backends import postgres
+from search.backends import opensearch, postgres
 from search.composer import compose, passages_from_hits
 from search.config import RetrievalConfig
 from search.criteria import InvalidSearch, SearchRequest, is_plain_integer
@@ -68,8 +68,6 @@ _embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embeddin
 def _legs(user, query, lexical, filters, *, candidates, ef_search, config: RetrievalConfig):
     pending_vector = _embedder.submit(_query_vector, *query_vector_key(), query)
     if config.backend == "opensearch":
-        from search.backends import opensearch
-
         try:
             vector = list(pending_vector.result())
             dense, lexical_hits = opensearch.legs(user, query, vector, lexical, filters, limit=candidates)

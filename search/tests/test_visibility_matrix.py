@@ -29,6 +29,7 @@ from documents.visibility import Searchable, Visibility
 from search.backends import opensearch
 from search.backends.opensearch import document_source, filter_clauses
 from search.criteria import SearchFilters
+from search.serializers import validated_search_request
 from search.services import search_run
 from search.tests.test_opensearch import double  # noqa: F401  (the fixture: the OpenSearch double as backend)
 
@@ -309,7 +310,7 @@ def test_access_changes_through_services_reach_the_index_and_search(filtering_do
         return [s for s in chunks["test-chunks"]["docs"].values() if s["document_id"] == str(document.pk)]
 
     def found_by(user) -> set:
-        outcome = search_run(user=user, query="리피토 안내")
+        outcome = search_run(user=user, search=validated_search_request({"query": "리피토 안내"}, user=user))
         assert outcome.backend == "opensearch"
         return {hit.document_id for hit in outcome.hits}
 
