@@ -28,7 +28,9 @@ MAX_QUOTE_CHARS = 300
 # Thresholds set from the score distributions of bench/data/answers (dev split): see docs/notes/issue-15.md.
 SUBJECT_COVERAGE_MIN = 0.5  # share of an unspecific question's subjects the answering unit (or its context) must hold
 OFF_TOPIC_DENSE_MIN = 0.84  # below this e5 similarity (answerable dev questions: min 0.845), partial overlap is no evidence
-EXTRA_QUOTE_RATIO = 0.9  # a further quote must score this close to the best one
+EXTRA_QUOTE_RATIO = 0.9
+# Nouns of any question about a medicine: holding them says nothing about what was asked.
+GENERIC_SUBJECTS = frozenset({"복용", "투여", "사용", "환자", "약", "경우", "방법", "때", "정도", "문제", "제품", "의약품"})  # a further quote must score this close to the best one
 
 QUESTION_PREFIX = re.compile(r"^\s*(?:Q\s*[.:)]|Q\d*\s|질문\s*[.:)]?|문제\s*\d*\s*[.:)])\s*", re.IGNORECASE)
 ANSWER_PREFIX = re.compile(r"^\s*(?:A\s*[.:)]|답\s*[.:)]|답변\s*[.:)]|정답\s*[.:)])\s*", re.IGNORECASE)
@@ -344,6 +346,7 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     number_score = sum(1.0 if not n.isdigit() else 0.3 for n in question.numbers if n in compact_text)
     if question.asked_unit and re.search(r"\d\s*" + re.escape(question.asked_unit), text):
         number_score += 1.0
+    verb_score = min(1.2, 0.6 * sum(1 for v in question.verbs if v in text))
     grams = _question_bigrams(question)
     bigram_score = sum(1 for g in grams if g in compact_text) / len(grams) if grams else 0.0
     dense = passage.dense_score or 0.0
@@ -352,7 +355,7 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     about_score = 1.3 if about and any(_mentions(text, p) for p in question.products) else 1.0 if about else 0.0
     length_penalty = 0.3 if len(unit.text) > 250 else 0.0
     score = (about_score + attribute_score + subject_score + strength_score + code_score + number_score
-             + bigram_score + 0.6 * dense_score + 0.3 / (1 + unit.rank) - length_penalty)
+             + verb_score + bigram_score + 0.6 * dense_score + 0.3 / (1 + unit.rank) - length_penalty)
     return _Scored(unit=unit, score=score, attributes=stated, subject_share=share, dense=dense, about=bool(about))
 
 
@@ -430,10 +433,14 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
                               % {"subject": _subject(question), "asked": asked})
         scored = exact
     if required:
-        answering = [s for s in scored if s.attributes]
+        # A unit holding every subject of a question asked in a sentence ("페브릭은 제산제와 같이 먹어도 되나요?")
+        # states the attribute in words the lexicon lacks; a keyword question names what it wants.
+        complete_ok = not question.keyword_style and bool(set(question.subjects) - GENERIC_SUBJECTS)
+        answering = [s for s in scored if s.attributes or (complete_ok and s.subject_share >= 1.0)]
         covered = set().union(*(s.attributes for s in answering)) if answering else set()
         # Every asked attribute stated; of three or more, one may be a paraphrase the lexicon does not know.
-        if len(covered) < len(required) - (1 if len(required) >= 3 else 0):
+        complete = any(not s.attributes for s in answering)
+        if len(covered) < len(required) - (1 if len(required) >= 3 else 0) and not complete:
             labels = _attribute_label(question)
             return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
                               % {"subject": _subject(question), "labels": labels})

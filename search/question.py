@@ -23,7 +23,11 @@ from search.models import AnswerAttribute, DrugSynonym, SynonymKind
 CACHE_KEY = "search:answer-dictionaries:v2"
 VERSION_KEY = "search:answer-dictionaries:version"
 CACHE_SECONDS = 300
-PRODUCT_SUFFIXES = ("서방정", "장용정", "필름코팅정", "캡슐", "정", "주", "시럽", "흡입제", "패치", "연고", "크림", "현탁액")
+# Dosage forms a brand is written with ("아보다트연질캡슐" is 아보다트), longest first: the first that ends a name
+# is cut off.
+PRODUCT_SUFFIXES = tuple(sorted((
+    "필름코팅정", "구강붕해정", "서방형정", "서방정", "장용정", "연질캡슐", "경질캡슐", "서방캡슐", "장용캡슐", "캡슐", "정", "주",
+    "주사액", "시럽", "흡입제", "패치", "연고", "크림", "현탁액"), key=len, reverse=True))
 NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "XR", "NR")  # core.text's, and numerals (NR: 세 가지, 두 번)
 NUMBER = re.compile(r"\d+(?:[.,/]\d+)*\s*(?:mg/dl|mg|mcg|µg|ug|g|ml|l|iu|%|kg|원|세|시간|일|주|개월|년|정|회|mmhg)?",
                     re.IGNORECASE)
@@ -35,6 +39,10 @@ NUMBER_WORD_VALUES = {"일주일": ["7일", "1주"], "한주": ["7일", "1주"],
 NUMBER_WORDS = re.compile("|".join(sorted((r"\s*".join(word) for word in NUMBER_WORD_VALUES), key=len, reverse=True)))
 ASKED_UNIT = re.compile(r"며칠|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml)", re.IGNORECASE)
 GENERIC_ATTRIBUTES = frozenset({"용량", "절차"})
+# Verbs of every question ("먹어도 되나요", "해야 해"): they say nothing about which sentence answers.
+COMMON_VERBS = frozenset({"하", "되", "있", "없", "먹", "주", "보", "가", "오", "나", "들", "알", "쓰", "받", "않", "같",
+                          "괜찮", "좋", "말", "드리", "드시", "싶", "지", "이", "아니", "어떻", "그렇", "이렇", "챙기",
+                          "복용하", "사용하", "투여하", "알리", "돼"})
 COMPARISON = ("비교", "차이", "vs", "대비", "중 어느", "둘 중", "와 다른", "과 다른", "보다")
 
 
@@ -69,6 +77,8 @@ class Question:
     numbers: list[str] = field(default_factory=list)
     asked_unit: str = ""  # the unit of "몇 주", "며칠", "몇 km": the answer states a number in it
     subjects: list[str] = field(default_factory=list)  # remaining content nouns, case-folded
+    verbs: list[str] = field(default_factory=list)  # stems of its telling verbs ("씹어서" → 씹), for the evidence
+    keyword_style: bool = False  # nouns only ("베타미가 임부 투여"), no verb or sentence ending
     phrases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (written form, its subject nouns)
     compares: bool = False
 
@@ -159,7 +169,7 @@ def _load_dictionaries() -> dict:
 
 # A product sheet names its product in its title ("제미글로정 제품설명서", "엔트레스토필름코팅정 제품 정보"): such a
 # name is a product even when neither the synonym dictionary nor the product table knows it yet.
-TITLE_PRODUCT = re.compile(r"(?<![가-힣])([가-힣]{2,}(?:필름코팅정|서방정|장용정|연질캡슐|캡슐|정|시럽|흡입제|현탁액|주사액))"
+TITLE_PRODUCT = re.compile(r"(?<![가-힣])([가-힣]{2,}(?:정|캡슐|시럽|흡입제|현탁액|주사액))"
                            r"(?![가-힣])")
 
 
@@ -240,7 +250,12 @@ def understand(text: str) -> Question:
     question.products = _distinct(question.products)
 
     spaced = folded
-    starts = {token.start for token in kiwi().tokenize(text)}
+    tokens = kiwi().tokenize(text)
+    starts = {token.start for token in tokens}
+    question.verbs = [t.form for t in tokens if t.tag.startswith(("VV", "VA")) and t.form not in COMMON_VERBS
+                      and not any(s <= t.start < e for s, e in consumed)]  # not "트" of 아/보다/트 (아보다트)
+    question.keyword_style = not any(
+        t.tag.startswith(("VV", "VA", "VX", "XSV", "XSA", "EF", "SF")) for t in tokens)
     weak, matches = [], []
     for attribute in attributes:
         asking = attribute.question_terms + tuple(t for t in attribute.evidence_terms
@@ -279,7 +294,9 @@ def understand(text: str) -> Question:
     unit = ASKED_UNIT.search(text)
     if unit:
         question.asked_unit = "일" if unit.group().startswith("며칠") else unit.group(1).casefold()
-    question.compares = any(word in folded for word in COMPARISON) or len(question.products) > 1 and (
+    unnamed = "".join(" " if any(s <= i < e for s, e in consumed) else c for i, c in enumerate(folded))
+    # Not "보다" inside "아보다트": product names are blanked first.
+    question.compares = any(word in unnamed for word in COMPARISON) or len(question.products) > 1 and (
         "와 " in text or "과 " in text or "랑 " in text)
 
     for surface, start, end, nouns in _noun_runs(text):
@@ -435,7 +452,7 @@ def _looks_like_product(surface: str, nouns: list[str]) -> bool:
     if re.fullmatch(r"[A-Z][a-z]{3,}", word):
         return True
     suffix = next((s for s in PRODUCT_SUFFIXES if word.endswith(s) and len(s) >= 1), None)
-    if suffix in ("정", "캡슐", "서방정", "장용정", "시럽", "흡입제", "주") and len(word) - len(suffix) >= 2:
+    if suffix not in (None, "패치", "연고", "크림", "주사액", "현탁액") and len(word) - len(suffix) >= 2:
         stem = word[: -len(suffix)]
         # "일정", "결정", "조정", "인정", "규정", "가정" … are words, not products: at least three syllables of stem
         # or a stem Kiwi did not know as one common noun.

@@ -105,3 +105,39 @@ def test_a_lexicon_term_is_asked_only_where_a_word_begins():
     """"비용도" is 비용 + 도, not 용도 (적응증); "병용금기" is 병용 + 금기."""
     assert "적응증" not in [a.name for a in understand("학회 참가 때 관광 비용도 지원되나요?").attributes]
     assert "금기" in [a.name for a in understand("리피토 병용금기 약물").attributes]
+
+
+def test_a_brand_is_its_name_without_a_soft_capsule_and_its_name_is_no_comparison(client_for):
+    """"아보다트연질캡슐" is asked as 아보다트 (연질캡슐 is the dosage form); 보다 inside the name compares nothing."""
+    make_indexed_document(["아보다트연질캡슐(두타스테리드)은 양성 전립선 비대증에 씁니다. 캡슐 내용물이 점막을 자극할 수 "
+                           "있으므로 씹거나 열지 말고 통째로 삼킵니다."], title="아보다트연질캡슐 제품 정보")
+    invalidate_dictionaries()
+
+    question = understand("아보다트 PSA 몇 % 감소")
+
+    assert [p.name for p in question.products] == ["아보다트연질캡슐"] and question.compares is False
+
+
+def test_the_verb_of_a_question_finds_its_sentence(client_for):
+    make_indexed_document(["포사맥스정(알렌드론산나트륨)은 골다공증 치료제입니다. 1주일에 한 번 아침에 일어나자마자 공복에 "
+                           "물 한 컵과 함께 복용합니다. 정제는 씹거나 입 안에서 녹여 먹지 않습니다. 복용한 뒤 30분 동안 "
+                           "눕지 않습니다."], title="포사맥스정 복약 안내")
+    invalidate_dictionaries()
+
+    body = search(client_for, "포사맥스정은 씹어서 먹어도 되나요?")
+
+    assert body["answerable"] is True
+    assert body["answer"].startswith("정제는 씹거나 입 안에서 녹여 먹지 않습니다.")
+
+
+def test_a_sentence_holding_what_a_question_names_answers_it_in_other_words(client_for):
+    """"제산제와 같이 먹어도 되나요?" asks 상호작용; the sheet says 관계없이, a word the lexicon does not tie to it."""
+    make_indexed_document(["페브릭정(페부크소스탯)은 통풍 환자의 고요산혈증 치료제입니다. 1일 1회 40mg을 복용합니다. "
+                           "음식이나 제산제와 관계없이 복용할 수 있습니다. 투여 초기에는 콜키신을 함께 투여합니다."],
+                          title="페브릭정 제품설명서")
+    invalidate_dictionaries()
+
+    body = search(client_for, "페브릭은 제산제와 같이 먹어도 되나요?")
+
+    assert body["answerable"] is True
+    assert "제산제와 관계없이" in body["answer"]
