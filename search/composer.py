@@ -435,7 +435,8 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
     if required:
         # A unit holding every subject of a question asked in a sentence ("페브릭은 제산제와 같이 먹어도 되나요?")
         # states the attribute in words the lexicon lacks; a keyword question names what it wants.
-        complete_ok = not question.keyword_style and bool(set(question.subjects) - GENERIC_SUBJECTS)
+        complete_ok = (bool(question.products) and not question.keyword_style
+                       and bool(set(question.subjects) - GENERIC_SUBJECTS))  # (without a product, a subject may be its name)
         answering = [s for s in scored if s.attributes or (complete_ok and s.subject_share >= 1.0)]
         covered = set().union(*(s.attributes for s in answering)) if answering else set()
         # Every asked attribute stated; of three or more, one may be a paraphrase the lexicon does not know.
