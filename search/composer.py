@@ -454,6 +454,11 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
     elif question.subjects:
         answering = [s for s in scored if s.subject_share >= SUBJECT_COVERAGE_MIN
                      and (s.subject_share >= 1.0 or s.dense >= OFF_TOPIC_DENSE_MIN or question.products)]
+        unnamed = _unnamed_subjects(question, read, answering, catalog)
+        if unnamed:
+            return Answer(answerable=False, reason="product_not_found", question=question,
+                          message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
+                          % {"names": ", ".join(f"'{name}'" for name in unnamed)})
         if not answering:
             if question.products:
                 return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
@@ -502,9 +507,11 @@ def _unnamed_subjects(question: Question, read: list[Passage], answering: list[_
     if question.products or not answering:
         return []
     texts = [fold(f"{p.title} {p.section} {p.text}") for p in read]
-    # Hangul only: a Latin word ("edoxaban") is often the English spelling of what the documents write in Korean.
-    absent = [phrase for phrase, nouns in question.phrases if re.search("[가-힣]", phrase)
-              and not any(noun in text for noun in nouns for text in texts)]
+    # The name a question opens with ("카나브 시작 용량"), in Hangul: a Latin word ("edoxaban") is often the English
+    # spelling of what the documents write in Korean, and a later noun ("신기능 저하") is no name.
+    opening = fold(question.text).lstrip()
+    absent = [phrase for phrase, nouns in question.phrases[:1] if re.search("[가-힣]", phrase)
+              and opening.startswith(phrase) and not any(noun in text for noun in nouns for text in texts)]
     if absent and all(catalog.products_in(f"{s.unit.text} {s.unit.context}") for s in answering):
         return absent
     return []

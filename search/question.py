@@ -324,7 +324,7 @@ def understand(text: str) -> Question:
     return question
 
 
-PRODUCT_WORD = re.compile(r"(?<![가-힣])[가-힣]{3,}(?:정|캡슐)(?=[은는이가을를의와과도만랑]|하고|\s|$|[?,.!)])"
+PRODUCT_WORD = re.compile(r"(?<![가-힣])[가-힣]{2,}(?:정|캡슐)(?=[은는이가을를의와과도만랑]|하고|\s|$|[?,.!)])"
                           r"|(?<![A-Za-z-])[A-Z]{1,3}-[A-Z]{2,}(?![A-Za-z-])")
 
 
@@ -346,7 +346,8 @@ def _product_like_words(text: str, *, taken: list[tuple[int, int]]) -> list[tupl
         if not tokens or word in DOSAGE_FORMS:
             continue
         suffix = "캡슐" if word.endswith("캡슐") else "정"
-        alone = len(tokens) >= 2 and tokens[-1].form == suffix
+        # A two-letter name ("씨잘정") only as one noun: "불안정", "재조정" are 불 + 안정, 재 + 조정.
+        alone = len(tokens) >= 2 and tokens[-1].form == suffix and len(word) - len(suffix) >= 3
         whole = len(tokens) == 1 and tokens[0].form == word and tokens[0].tag in ("NNG", "NNP")
         if alone or whole:
             found.append((word, (start, end)))
