@@ -5,23 +5,12 @@ import re
 
 import pytest
 
-from accounts.tests.factories import UserFactory
 from documents.tests.factories import make_indexed_document
 from search.models import DrugSynonym, DrugSynonymGroup, SynonymKind
 from search.question import invalidate_dictionaries, understand
+from search.tests.test_composer import cited_titles, search
 
 pytestmark = pytest.mark.django_db
-URL = "/api/search/"
-
-
-def search(client_for, query, **user):
-    response = client_for(UserFactory(access_level=1, **user)).post(URL, {"query": query}, format="json")
-    assert response.status_code == 200
-    return response.json()
-
-
-def cited_titles(body):
-    return {body["results"][n - 1]["document_title"] for n in body["citations"]}
 
 
 def test_a_product_named_only_by_a_document_title_is_the_asked_product(client_for):
