@@ -91,11 +91,16 @@ class Visibility:
             return Q(pk__in=[])
         if self.everything:
             return Q()
-        department = Q(department__isnull=True)
+        published = Q(approval_state__in=self.published_states) & unexpired_q(self.now)
+        return Q(self.level_and_department_q(), published) | Q(uploaded_by_id=self.uploader_id)
+
+    def level_and_department_q(self) -> Q:
+        """The level and department part of the rule, on any model with `access_level` and `department_id`
+        columns: documents here, the lexicon's visibility classes in search.models.LexiconPartition."""
+        department = Q(department_id__isnull=True)
         if self.department_id is not None:
             department |= Q(department_id=self.department_id)
-        published = Q(approval_state__in=self.published_states) & unexpired_q(self.now)
-        return Q(department, published, access_level__lte=self.max_level) | Q(uploaded_by_id=self.uploader_id)
+        return Q(department, access_level__lte=self.max_level)
 
     # -- OpenSearch --------------------------------------------------------------------------------------------
     def as_opensearch_clauses(self) -> list[dict]:

@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.capabilities import is_document_manager
-from documents.models import ApprovalState, ProcessingStatus
+from documents.models import ProcessingStatus
+from documents.visibility import Visibility, searchable_states
 
 
 class DrugSynonymGroup(models.Model):
@@ -197,7 +197,9 @@ class AnswerAttribute(models.Model):
 class LexiconPartitionQuerySet(models.QuerySet):
     def searched_by(self, user, *, include_drafts: bool = False):
         """The partitions whose passages `user`'s search may reach: the access rule of
-        Document.objects.visible_to(user).searchable(), rendered on the partition columns. Document managers see
+        Document.objects.visible_to(user).searchable(), rendered on the partition columns from the same
+        definition (documents.visibility: `Visibility.level_and_department_q`, `searchable_states`). Document
+        managers see
         every document and get every searchable partition; others never one holding a document they cannot see,
         so BM25 statistics summed over these depend only on documents the user may see
         (search/tests/test_lexicon_partitions.py checks this against visible_to for a matrix of users).
@@ -205,19 +207,15 @@ class LexiconPartitionQuerySet(models.QuerySet):
         Own uploads above one's level or in another department are left out (they are not among the partitions
         of the rule); that only makes the statistics cover a little less than the user may see.
         """
-        if user is None or not user.is_authenticated or not user.is_active:
+        visibility = Visibility.for_user(user)
+        if visibility.nothing:
             return self.none()
         today = timezone.now().astimezone(dt_timezone.utc).date()
-        states = ([ApprovalState.APPROVED, ApprovalState.DRAFT, ApprovalState.PENDING] if include_drafts
-                  else [ApprovalState.APPROVED])
-        partitions = self.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today), approval_state__in=states,
-                                 status=ProcessingStatus.READY)
-        if is_document_manager(user):
+        partitions = self.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today), status=ProcessingStatus.READY,
+                                 approval_state__in=searchable_states(include_drafts=include_drafts))
+        if visibility.everything:
             return partitions
-        department_rule = Q(department_id__isnull=True)
-        if user.department_id is not None:
-            department_rule |= Q(department_id=user.department_id)
-        return partitions.filter(department_rule, access_level__lte=user.access_level)
+        return partitions.filter(visibility.level_and_department_q())
 
 
 class LexiconPartition(models.Model):
