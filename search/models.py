@@ -199,9 +199,8 @@ class LexiconPartitionQuerySet(models.QuerySet):
         """The partitions whose passages `user`'s search may reach: the access rule of
         Document.objects.visible_to(user).searchable(), rendered on the partition columns from the same
         definition (documents.visibility: `Visibility.level_and_department_q`, `searchable_states`). Document
-        managers see
-        every document and get every searchable partition; others never one holding a document they cannot see,
-        so BM25 statistics summed over these depend only on documents the user may see
+        managers see every document and get every searchable partition; others never one holding a document they
+        cannot see, so BM25 statistics summed over these depend only on documents the user may see
         (search/tests/test_lexicon_partitions.py checks this against visible_to for a matrix of users).
 
         Own uploads above one's level or in another department are left out (they are not among the partitions
