@@ -73,7 +73,8 @@ def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: i
     if not expression:
         return []
     tsquery = SearchQuery(expression, search_type="raw", config="simple")
-    matched = candidate_chunks(user, filters).filter(search_vector=tsquery)
+    candidates = candidate_chunks(user, filters)  # built once: the access rule's queryset costs ms to build
+    matched = candidates.filter(search_vector=tsquery)
     if ranking == "ts_rank_cd":
         rows = (
             matched.annotate(rank=SearchRank(F("search_vector"), tsquery, cover_density=True))
@@ -83,7 +84,7 @@ def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: i
         return _with_timeout(lambda: list(rows), timeout_ms)
     partitions = LexiconPartition.objects.searched_by(user, include_drafts=filters.include_drafts)
     return _bm25(lexical, matched, partitions=partitions, limit=limit, expression=expression, budget=budget,
-                 timeout_ms=timeout_ms)
+                 timeout_ms=timeout_ms, candidates=candidates)
 
 
 def _with_timeout(run, timeout_ms: int):
@@ -121,7 +122,10 @@ def lexicon_statistics(phrases: list[tuple[str, ...]], *, partitions) -> tuple[i
     queryset, normally `searched_by(user)`), from the tables the triggers keep exact: two index lookups per query.
     Summed over the partitions the user may search, the figures depend on no document they cannot see, so
     neither scores nor ranks reveal hidden documents (issue 10). A phrase of several words counts as its rarest
-    word (an upper bound: its IDF is never overstated)."""
+    word (an upper bound: its IDF is never overstated). So does a word with a space (a noun run such as '쇼와 천황',
+    which to_tsquery reads as a phrase of its lexemes; no single lexeme has a space, so looked up whole it would
+    count 0 passages, get the largest IDF and pass for the rarest word of the query, whatever the budget)."""
+    phrases = [tuple(lexeme for word in phrase for lexeme in (word.split() or [word])) for phrase in phrases]
     words = sorted({word for phrase in phrases for word in phrase})
     found = dict(
         LexiconPartitionTerm.objects.filter(term__in=words, partition__in=partitions.values("id"))
@@ -134,7 +138,7 @@ def lexicon_statistics(phrases: list[tuple[str, ...]], *, partitions) -> tuple[i
 
 
 def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression: str, budget: int | None = None,
-          prune: bool = True, timeout_ms: int | None = None) -> list[tuple[int, float]]:
+          prune: bool = True, timeout_ms: int | None = None, candidates=None) -> list[tuple[int, float]]:
     """BM25 top-`limit` of `matched` (built on visible_to, so access and filters stay in the SQL), scoring only
     the passages that contain the query's rarest words.
 
@@ -151,6 +155,11 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
     common words is left out. Scoring costs per passage, so this bounds the leg's time on a large corpus
     (measured in docs/notes/issue-5.md); a code in the query is required, so it bounds the candidates itself.
     prune=False scores every match (the reference the pruning is tested against).
+
+    `candidates`: `matched` before its tsquery filter. When given, a round over the essential words filters on
+    (essential words) & (required codes) alone: that implies the whole expression, and the GIN scan then reads
+    only the rare words' posting lists instead of also building the bitmap of every common word's passages
+    (measured in docs/notes/issue-14.md, session 7).
     """
     budget = settings.SEARCH_LEXICAL_BUDGET if budget is None else budget
     timeout_ms = int(settings.SEARCH_LEXICAL_TIMEOUT_MS or 0) if timeout_ms is None else timeout_ms
@@ -173,8 +182,12 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
         return sum(dfs[i] for i in order[:j])
 
     def narrowed(essential, operator=" | "):
-        query = f"({expression}) & ({operator.join(alternatives[i] for i in essential)})"
-        return matched.filter(search_vector=SearchQuery(query, search_type="raw", config="simple"))
+        words = f"({operator.join(alternatives[i] for i in essential)})"
+        if candidates is None:
+            return matched.filter(search_vector=SearchQuery(f"({expression}) & {words}", search_type="raw",
+                                                            config="simple"))
+        query = " & ".join([words, *required])
+        return candidates.filter(search_vector=SearchQuery(query, search_type="raw", config="simple"))
 
     if not within_budget(dfs[order[0]]) and len(order) > 1:
         # Even the rarest word is common: score the passages that contain the two rarest words together.
@@ -211,9 +224,11 @@ def _score(subset, units, idfs, avgdl, *, limit):
     for idf, unit in zip(idfs, units):
         params += [idf, unit]
     params += [max(avgdl, 1.0)]
-    sql = (f"WITH m AS MATERIALIZED ({m_sql}) SELECT m.id, ({terms}) * {norm} AS score FROM m "
+    # Scored in the scan's own projection: a MATERIALIZED CTE copied every matched row with its tsvector into a
+    # tuplestore first (spilling to disk past work_mem at a few thousand rows; docs/notes/issue-14.md, session 7).
+    sql = (f"SELECT m.id, ({terms}) * {norm} AS score FROM ({m_sql}) AS m "
            f"ORDER BY score DESC, m.id LIMIT %s")
-    params = [*m_params, *params, limit]
+    params = [*params, *m_params, limit]  # the score expression comes before the FROM clause
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(chunk_id, float(score)) for chunk_id, score in cursor.fetchall()]

@@ -1,0 +1,212 @@
+"""The lexical leg, variant against variant, interleaved per query, on the corpus of bench/search_latency.py.
+
+    python bench/lexical_ab.py --size 100000 [--queries 100] [--variants base,new] [--explain 5]
+
+Loads (or reuses) the scratch corpus of search_latency.py (same database, same generator), then for each
+KorQuAD question runs every variant of the lexical leg and the dense leg in an order that rotates per query, for
+an unfiltered (L3) and a filtered (L1, sees 1/3) user. Prints p50/p95 per variant, the median of per-query
+ratios against `base`, p95 ratios, lexical p95 / dense p95, timeouts and top-10 agreement with exact BM25
+(budget 0, no timeout, by each variant's own code). --explain N: EXPLAIN (ANALYZE, BUFFERS) of every statement `_bm25` issues for
+the N slowest questions of the `base` runs (unfiltered).
+
+Variants: `base` is the lexical leg as it was before session 7 (its `_score` and `lexicon_statistics` are kept
+below; rounds filter on the whole expression & the essential words); `narrow` only filters rounds on the essential
+words (and codes); `narrow+df` adds the statistics of words with a space; `new` is search/backends/postgres.py as
+it is now. `name@B` runs variant `name` with SEARCH_LEXICAL_BUDGET B.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _django  # noqa: E402
+import korquad  # noqa: E402
+
+
+def base_score(subset, units, idfs, avgdl, *, limit):
+    """`search.backends.postgres._score` before session 7: a MATERIALIZED CTE, one `@@` per unit per row."""
+    from django.db import connection
+
+    from search.backends.postgres import BM25_B, BM25_K1
+
+    m_sql, m_params = subset.order_by().values("id", "search_vector").query.sql_with_params()
+    terms = " + ".join("%s::float8 * (m.search_vector @@ to_tsquery('simple', %s))::int" for _ in units)
+    norm = (f"({BM25_K1 + 1}::float8 / (1 + {BM25_K1}::float8 * (1 - {BM25_B}::float8 + {BM25_B}::float8 * "
+            "length(m.search_vector) / %s::float8)))")
+    params = []
+    for idf, unit in zip(idfs, units):
+        params += [idf, unit]
+    params += [max(avgdl, 1.0)]
+    sql = (f"WITH m AS MATERIALIZED ({m_sql}) SELECT m.id, ({terms}) * {norm} AS score FROM m "
+           f"ORDER BY score DESC, m.id LIMIT %s")
+    params = [*m_params, *params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(chunk_id, float(score)) for chunk_id, score in cursor.fetchall()]
+
+
+def _old_statistics():
+    """`lexicon_statistics` before session 7: a word with a space was looked up whole (0 passages)."""
+    from django.db.models import Sum
+
+    from search.models import LexiconPartitionTerm
+
+    def lexicon_statistics(phrases, *, partitions):
+        words = sorted({word for phrase in phrases for word in phrase})
+        found = dict(
+            LexiconPartitionTerm.objects.filter(term__in=words, partition__in=partitions.values("id"))
+            .values("term").annotate(total=Sum("passages")).values_list("term", "total")
+        )
+        totals = partitions.aggregate(passages=Sum("passages"), lexemes=Sum("lexemes"))
+        passages = max(int(totals["passages"] or 0), 0)
+        mean_length = (totals["lexemes"] or 0) / passages if passages else 1.0
+        return passages, mean_length, [min(max(int(found.get(word, 0)), 0) for word in phrase) for phrase in phrases]
+    return lexicon_statistics
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100000)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--noise", type=float, default=0.02)
+    parser.add_argument("--database", default="bench_search_latency")
+    parser.add_argument("--variants", default="base,new")
+    parser.add_argument("--explain", type=int, default=0)
+    parser.add_argument("--no-exact", action="store_true")
+    args = parser.parse_args()
+    _django.setup(args.database)
+    from django.conf import settings
+    from django.db import connection
+
+    from accounts.models import User
+    from search.backends import postgres
+    from search.criteria import SearchFilters
+    from search.lexical import analyse
+
+    import search_latency
+
+    paragraphs, _titles, questions, _relevant = korquad.load()
+    bases = korquad.passage_embeddings(paragraphs)
+    vectors = korquad.query_embeddings(questions)
+    search_latency.fill(args.size, bases, search_latency.corpus_sentences(paragraphs), noise=args.noise)
+    questions, vectors = questions[:args.queries], vectors[:args.queries]
+    lexicals = [analyse(q, synonyms=lambda _q: []) for q in questions]
+    users = {level: User.objects.get(email=f"bench-l{level}@search.local") for level in (1, 3)}
+    new_score, new_bm25 = postgres._score, postgres._bm25
+
+    def base_bm25(*args, candidates=None, **kwargs):  # before session 7: rounds filter on expression & essential
+        return new_bm25(*args, **kwargs)
+
+    # name -> (_bm25, _score)
+    base_statistics, new_statistics = _old_statistics(), postgres.lexicon_statistics
+
+    def with_statistics(statistics, bm25):
+        def run(*args, **kwargs):
+            postgres.lexicon_statistics = statistics
+            try:
+                return bm25(*args, **kwargs)
+            finally:
+                postgres.lexicon_statistics = new_statistics
+        return run
+
+    # name -> (_bm25, _score)
+    variants = {"base": (with_statistics(base_statistics, base_bm25), base_score),
+                "narrow": (with_statistics(base_statistics, new_bm25), base_score),
+                "narrow+df": (new_bm25, base_score),
+                "new": (new_bm25, new_score)}
+    names = args.variants.split(",")
+    filters = SearchFilters()
+    print(f"command: python bench/lexical_ab.py {' '.join(sys.argv[1:])}")
+    print(f"machine: {_django.machine()}")
+    print(f"server: {_django.server_settings()}")
+    print(f"SEARCH_CANDIDATES={settings.SEARCH_CANDIDATES}, SEARCH_LEXICAL_BUDGET={settings.SEARCH_LEXICAL_BUDGET}, "
+          f"SEARCH_LEXICAL_TIMEOUT_MS={settings.SEARCH_LEXICAL_TIMEOUT_MS}")
+
+    def run(name, user, i, **kwargs):
+        if "@" in name:  # "new@1000": variant `new` with SEARCH_LEXICAL_BUDGET 1000 (unless the caller sets one)
+            name, budget = name.split("@")
+            kwargs.setdefault("budget", int(budget))
+        postgres._bm25, postgres._score = variants[name]
+        try:
+            return [c for c, _s in postgres.lexical_leg(user, lexicals[i], filters, limit=settings.SEARCH_CANDIDATES,
+                                                        **kwargs)]
+        except postgres.LexicalTimeout:
+            return None
+        finally:
+            postgres._bm25, postgres._score = new_bm25, new_score
+
+    for i in range(10):  # warm-up: buffers
+        for name in names:
+            run(name, users[3], len(questions) - 1 - i)
+    def p(values, q):
+        return _django.percentile(list(values), q)
+    slow = []
+    for case, user in (("unfiltered (L3)", users[3]), ("filtered (L1, 1/3)", users[1])):
+        times = {name: [] for name in names + ["dense"]}
+        results = {name: [] for name in names}
+        for i in range(len(questions)):
+            order = names + ["dense"]
+            k = i % len(order)
+            for name in order[k:] + order[:k]:
+                t0 = time.perf_counter()
+                if name == "dense":
+                    postgres.dense_leg(user, vectors[i].tolist(), lexicals[i], filters,
+                                       limit=settings.SEARCH_CANDIDATES)
+                else:
+                    results[name].append(run(name, user, i))
+                times[name].append((time.perf_counter() - t0) * 1000)
+        # Exact BM25 (budget 0, no timeout) by each variant's own statistics and scoring.
+        exact = {} if args.no_exact else {name: [run(name, user, i, budget=0, timeout_ms=0)
+                                                 for i in range(len(questions))] for name in names}
+        print(f"\n### {case}, {len(questions)} questions, load avg {__import__('os').getloadavg()[0]:.1f} after")
+        print("| variant | p50 | p95 | p99 (ms) | median per-query ratio to base | p95 ratio to base | "
+              "p95 / dense p95 | timeouts | top-10 agreement with exact BM25 |\n|---|---|---|---|---|---|---|---|---|")
+        for name in names + ["dense"]:
+            ms = np.asarray(times[name])
+            base_ms = np.asarray(times[names[0]])
+            agreement, timeouts = "", ""
+            if name != "dense":
+                timeouts = sum(r is None for r in results[name])
+                if exact:  # a timed-out query counts as no overlap
+                    overlaps = [len(set(a[:10]) & set(b[:10])) / len(b[:10]) if a is not None else 0.0
+                                for a, b in zip(results[name], exact[name]) if b]
+                    agreement = f"{np.mean(overlaps):.3f}"
+            print(f"| {name} | {p(ms, 50):.1f} | {p(ms, 95):.1f} | {p(ms, 99):.1f} | "
+                  f"{float(np.median(ms / base_ms)):.2f} | {p(ms, 95) / p(base_ms, 95):.2f} | "
+                  f"{p(ms, 95) / p(times['dense'], 95):.2f} | {timeouts} | {agreement} |", flush=True)
+        if case.startswith("unfiltered"):
+            slow = list(np.argsort(times[names[0]])[::-1][:args.explain])
+    if args.explain:
+        captured = []
+
+        def capture(execute, sql, params, many, context):
+            t0 = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                if "AS score" in sql or "search_lexicon" in sql:
+                    captured.append((sql, params, (time.perf_counter() - t0) * 1000))
+
+        for i in slow:
+            for name in names:
+                postgres._bm25, postgres._score = variants[name]
+                captured.clear()
+                with connection.execute_wrapper(capture):
+                    postgres.lexical_leg(users[3], lexicals[i], filters, limit=settings.SEARCH_CANDIDATES,
+                                         timeout_ms=0)
+                postgres._bm25, postgres._score = new_bm25, new_score
+                print(f"\n#### {name}: question {i}: {questions[i]!r}, units {lexicals[i].terms}; statements (ms): "
+                      f"{', '.join(f'{ms:.1f}' for _s, _p, ms in captured)}")
+                for sql, params, _ms in captured:
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, SETTINGS) " + sql, params)
+                        print("\n".join(row[0] for row in cursor.fetchall()))
+                        print("--")
+
+if __name__ == "__main__":
+    main()
