@@ -104,10 +104,12 @@ def _tokens(text: str):
     return kiwi().tokenize(text)
 
 
-def noun_runs(text: str, *, tags: tuple[str, ...] = NOUN_TAGS, breaking: frozenset[str] = frozenset()) -> list[list]:
-    """Kiwi tokens of each run of `tags` written together, in order; a form in `breaking` ends a run."""
+def noun_runs(text: str, *, tags: tuple[str, ...] = NOUN_TAGS, breaking: frozenset[str] = frozenset(),
+              tokens=None) -> list[list]:
+    """Kiwi tokens of each run of `tags` written together, in order; a form in `breaking` ends a run.
+    `tokens`: the text's Kiwi tokens when the caller has them already (one analysis per text)."""
     runs, run = [], []
-    for token in _tokens(text):
+    for token in _tokens(text) if tokens is None else tokens:
         if token.tag.startswith(tags) and token.form not in breaking:
             if run and run[-1].end != token.start:
                 runs.append(run)

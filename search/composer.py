@@ -416,10 +416,7 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         texts = [catalog.masked(f"{p.title} {p.section} {p.text}") for p in read]
         missing = [p for p in question.products if not any(_mentions(text, p) for text in texts)]
         if missing:
-            names = ", ".join(f"'{_written(question, p)}'" for p in missing)
-            return Answer(answerable=False, reason="product_not_found", question=question,
-                          message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
-                          % {"names": names})
+            return _product_not_found(question, [_written(question, p) for p in missing])
         scored = [s for s in scored if s.about]
 
     required = question.required_attributes
@@ -447,18 +444,14 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
                               % {"subject": _subject(question), "labels": labels})
         unnamed = _unnamed_subjects(question, read, answering, catalog)
         if unnamed:
-            return Answer(answerable=False, reason="product_not_found", question=question,
-                          message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
-                          % {"names": ", ".join(f"'{name}'" for name in unnamed)})
+            return _product_not_found(question, unnamed)
         scored = answering
     elif question.subjects:
         answering = [s for s in scored if s.subject_share >= SUBJECT_COVERAGE_MIN
                      and (s.subject_share >= 1.0 or s.dense >= OFF_TOPIC_DENSE_MIN or question.products)]
         unnamed = _unnamed_subjects(question, read, answering, catalog)
         if unnamed:
-            return Answer(answerable=False, reason="product_not_found", question=question,
-                          message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
-                          % {"names": ", ".join(f"'{name}'" for name in unnamed)})
+            return _product_not_found(question, unnamed)
         if not answering:
             if question.products:
                 return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
@@ -559,6 +552,12 @@ def _adopt_named_products(question: Question, named: list[Product]) -> None:
         question.products = [p for p in question.products if p not in same and (
             not spelled or any(form in rest for form in p.forms))] + [product]
         asked = rest
+
+
+def _product_not_found(question: Question, names: list[str]) -> Answer:
+    return Answer(answerable=False, reason="product_not_found", question=question,
+                  message=_("볼 수 있는 문서에서 %(names)s에 대한 내용을 찾지 못했습니다. 제품명을 확인해 주세요.")
+                  % {"names": ", ".join(f"'{name}'" for name in names)})
 
 
 def _written(question: Question, product: Product) -> str:

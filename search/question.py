@@ -216,10 +216,10 @@ def invalidate_dictionaries() -> None:
     cache.delete_many([CACHE_KEY, VERSION_KEY])
 
 
-def _noun_runs(text: str) -> list[tuple[str, int, int, list[str]]]:
+def _noun_runs(text: str, tokens) -> list[tuple[str, int, int, list[str]]]:
     """(surface, start, end, nouns) for each run of nouns written together."""
     return [(text[r[0].start:r[-1].end], r[0].start, r[-1].end, [t.form.casefold() for t in r])
-            for r in noun_runs(text, tags=NOUN_TAGS)]
+            for r in noun_runs(text, tags=NOUN_TAGS, tokens=tokens)]
 
 
 def understand(text: str) -> Question:
@@ -299,7 +299,7 @@ def understand(text: str) -> Question:
     question.compares = any(word in unnamed for word in COMPARISON) or len(question.products) > 1 and (
         "와 " in text or "과 " in text or "랑 " in text)
 
-    for surface, start, end, nouns in _noun_runs(text):
+    for surface, start, end, nouns in _noun_runs(text, tokens):
         if any(s <= start and end <= e for s, e in consumed):
             continue
         inside = [(s, e) for s, e in consumed if start < e and s < end]
@@ -432,16 +432,14 @@ def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
             if name in DOSAGE_FORMS or base in STOP_NOUNS:
                 continue
             extra = _forms(ingredient) if INGREDIENT.fullmatch(ingredient) else set()
-            product = by_form.get(name.casefold()) or by_form.get(base)
-            if product is None:
-                product = found.get(f"local:{base}") or Product(
-                    key=f"local:{base}", name=name, forms=tuple(_forms(name)), brand_forms=tuple(_forms(name)),
-                    known=False)
-            product = found.get(product.key, product)
+            known_product = by_form.get(name.casefold()) or by_form.get(base)
+            key = known_product.key if known_product else f"local:{base}"
+            product = found.get(key) or known_product or Product(
+                key=key, name=name, forms=tuple(_forms(name)), brand_forms=tuple(_forms(name)), known=False)
             if extra - set(product.forms):
                 product = replace(product, forms=tuple(sorted(set(product.forms) | extra, key=len, reverse=True)))
-            if product.key.startswith("local:") or product is not by_form.get(name.casefold(), by_form.get(base)):
-                found[product.key] = product
+            if product is not known_product:  # a local product, or a known one with ingredient forms added
+                found[key] = product
     return list(found.values())
 
 
