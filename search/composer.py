@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from search.question import (STRENGTH, Product, Question, compact, dictionaries, fold, products_named_in,
-                             understand)
+from search.question import (LATIN_NAME, STRENGTH, Product, Question, compact, dictionaries, fold,
+                             products_named_in, transliterated, understand)
 
 PASSAGES_READ = 6
 MAX_QUOTES = 3
@@ -111,8 +111,13 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def _is_header(cells: list[str]) -> bool:
-    return not any(re.search(r"\d", cell) for cell in cells)
+def _is_header(cells: list[str], following: list[str] | None = None) -> bool:
+    """No figures at all ("제품명 | 함량 | 보험약가"), or a word where the row below starts with one ("체중 | 1회
+    용량(1일 2회)" over "15kg 이하 | 30mg")."""
+    if not any(re.search(r"\d", cell) for cell in cells):
+        return True
+    return bool(following) and len(following) == len(cells) and not re.search(r"\d", cells[0]) and bool(
+        re.search(r"\d", following[0]))
 
 
 def _is_heading(text: str) -> bool:
@@ -150,10 +155,12 @@ def read_units(passage: Passage, rank: int) -> list[Unit]:
     title = passage.title.strip()
     base_context = f"{title} {passage.section}".strip()
     position = 0
-    for line in _unwrapped_lines(passage.text):
+    lines = _unwrapped_lines(passage.text)
+    for index, line in enumerate(lines):
         if "|" in line and len(_cells(line)) >= 2:
             cells = _cells(line)
-            if header is None and _is_header(cells):
+            following = _cells(lines[index + 1]) if index + 1 < len(lines) and "|" in lines[index + 1] else None
+            if header is None and _is_header(cells, following):
                 header = cells
                 continue
             position += 1
@@ -202,6 +209,7 @@ class _Scored:
     subject_share: float
     dense: float
     about: bool
+    states_asked_unit: bool = False  # a number in the unit the question asks for ("몇 %" → "50%")
 
 
 def states(term: str, text_folded: str) -> bool:
@@ -309,7 +317,9 @@ def _render(unit: Unit, question: Question, stated: set[str], evidence: dict[str
     keys, values = [], []
     for index, (head, cell) in enumerate(zip(unit.header, unit.cells)):
         cell_folded = compact(cell)
-        if index == 0 or any(compact(form) in cell_folded for form in folded_forms) or STRENGTH.fullmatch(cell):
+        # A strength names the row in a product table ("40/5mg" under 함량), not under "1회 용량" (the answer).
+        if index == 0 or any(compact(form) in cell_folded for form in folded_forms) or (
+                STRENGTH.fullmatch(cell) and any(word in head for word in ("함량", "규격", "제품"))):
             keys.append(cell)
         elif any(states(term, f"{head} {cell}".casefold()) for name in stated for term in evidence[name]):
             values.append(f"{head} {cell}")
@@ -344,8 +354,10 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     strength_score = 1.5 * sum(1 for s in question.strengths if s in compact_text)
     code_score = 2.0 * sum(1 for c in question.codes if c in compact_text)
     number_score = sum(1.0 if not n.isdigit() else 0.3 for n in question.numbers if n in compact_text)
-    if question.asked_unit and re.search(r"\d\s*" + re.escape(question.asked_unit), text):
+    states_asked_unit = bool(question.asked_unit) and bool(re.search(r"\d\s*" + re.escape(question.asked_unit), text))
+    if states_asked_unit:
         number_score += 1.0
+    number_score += sum(_range_fit(n, unit.text) for n in question.numbers)
     verb_score = min(1.2, 0.6 * sum(1 for v in question.verbs if v in text))
     grams = _question_bigrams(question)
     bigram_score = sum(1 for g in grams if g in compact_text) / len(grams) if grams else 0.0
@@ -356,7 +368,36 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     length_penalty = 0.3 if len(unit.text) > 250 else 0.0
     score = (about_score + attribute_score + subject_score + strength_score + code_score + number_score
              + verb_score + bigram_score + 0.6 * dense_score + 0.3 / (1 + unit.rank) - length_penalty)
-    return _Scored(unit=unit, score=score, attributes=stated, subject_share=share, dense=dense, about=bool(about))
+    return _Scored(unit=unit, score=score, attributes=stated, subject_share=share, dense=dense, about=bool(about),
+                   states_asked_unit=states_asked_unit)
+
+
+RANGE_UNITS = "kg|세|ml/min|mg/dl|mmhg|cm|%"
+BOUND = re.compile(r"(\d+(?:\.\d+)?)\s*(" + RANGE_UNITS + r")\s*(이하|미만|이상|초과)", re.IGNORECASE)
+SPAN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + RANGE_UNITS + r")?\s*[~∼-]\s*(\d+(?:\.\d+)?)\s*(" + RANGE_UNITS + ")",
+                  re.IGNORECASE)
+ASKED_VALUE = re.compile(r"(\d+(?:\.\d+)?)(" + RANGE_UNITS + ")", re.IGNORECASE)
+
+
+def _range_fit(number: str, text: str) -> float:
+    """A question's "30kg" against a unit's range ("23kg 초과 40kg 이하", "30~60mL/min", "65세 이상"): 1.0 when the
+    unit's bounds in that unit all hold, -0.5 when one fails (a row for another weight), 0 when it has none."""
+    asked = ASKED_VALUE.fullmatch(number)
+    if asked is None:
+        return 0.0
+    value, unit = float(asked.group(1)), asked.group(2).casefold()
+    checks = []
+    for low, high, span_unit in SPAN.findall(text):
+        if span_unit.casefold() == unit:
+            checks.append(float(low) <= value <= float(high))
+    for bound, bound_unit, relation in BOUND.findall(text):
+        if bound_unit.casefold() == unit:
+            limit = float(bound)
+            checks.append({"이하": value <= limit, "미만": value < limit, "이상": value >= limit,
+                           "초과": value > limit}[relation])
+    if not checks:
+        return 0.0
+    return 1.0 if all(checks) else -0.5
 
 
 def _without(text_folded: str, phrases: tuple[str, ...]) -> str:
@@ -419,6 +460,12 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
             return _product_not_found(question, [_written(question, p) for p in missing])
         scored = [s for s in scored if s.about]
 
+    absent = _absent_partners(question, read)
+    if absent:
+        return _near_miss(question, scored, passages, _("문서에서 %(subject)s · %(partners)s 병용에 대한 내용을 찾지 "
+                                                        "못했습니다.") % {"subject": _subject(question),
+                                                                       "partners": ", ".join(absent)})
+
     required = question.required_attributes
     evidence = {a.name: a.evidence_terms for a in required}
     if question.strengths or question.codes:
@@ -434,7 +481,14 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         # states the attribute in words the lexicon lacks; a keyword question names what it wants.
         complete_ok = (bool(question.products) and not question.keyword_style
                        and bool(set(question.subjects) - GENERIC_SUBJECTS))  # (without a product, a subject may be its name)
-        answering = [s for s in scored if s.attributes or (complete_ok and s.subject_share >= 1.0)]
+        # So does a unit holding every subject and a number in the asked unit ("아보다트 PSA 몇 % 감소" → "PSA
+        # 수치가 약 50% 낮아지므로").
+        specific = bool(set(question.subjects) - GENERIC_SUBJECTS)
+        answering = [s for s in scored if s.attributes or (complete_ok and s.subject_share >= 1.0)
+                     or (specific and s.states_asked_unit and s.subject_share >= 1.0)]
+        if specific and any(s.subject_share >= 1.0 for s in answering):
+            # Units about none of what else the question names ("PSA") are about something else.
+            answering = [s for s in answering if s.subject_share > 0]
         covered = set().union(*(s.attributes for s in answering)) if answering else set()
         # Every asked attribute stated; of three or more, one may be a paraphrase the lexicon does not know.
         complete = any(not s.attributes for s in answering)
@@ -478,7 +532,7 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         if adds or candidate.score >= EXTRA_QUOTE_RATIO * ranked[0].score:
             chosen.append(candidate)
             covered |= candidate.attributes
-    follower = _details_after(ranked[0], scored)
+    follower = _details_after(ranked[0], scored, read)
     if follower is not None and follower not in chosen:
         chosen = chosen[:MAX_QUOTES - 1] + [follower]
     chosen.sort(key=lambda s: (s.unit.rank, s.unit.position))
@@ -510,6 +564,23 @@ def _unnamed_subjects(question: Question, read: list[Passage], answering: list[_
     return []
 
 
+INTERACTION = "상호작용"
+
+
+def _absent_partners(question: Question, read: list[Passage]) -> list[str]:
+    """The other medicine of an interaction question ("페브릭 와파린 병용") when no passage about the product names
+    it: the documents do not say how the two go together. Kinds of medicine ("위장약", "제산제") are not names."""
+    if not question.products or not any(a.name == INTERACTION for a in question.required_attributes):
+        return []
+    partners = [s for s in question.subjects if len(s) >= 3 and re.fullmatch("[가-힣]+", s)
+                and s not in GENERIC_SUBJECTS and not s.endswith(("약", "제", "약물"))]
+    texts = [fold(f"{p.title} {p.section} {p.text}") for p in read]
+    about = [text for text in texts if any(_mentions(text, product) for product in question.products)]
+    if not partners or any(partner in text for partner in partners for text in about):
+        return []
+    return partners
+
+
 def _evidence_to_read(passages: list[Passage], question: Question) -> list[Passage]:
     """The PASSAGES_READ passages read, in rank order: those naming an asked product first, so a product sheet
     ranked below other documents' passages (the dense leg knows little of a new brand name) is still read."""
@@ -521,9 +592,19 @@ def _evidence_to_read(passages: list[Passage], question: Question) -> list[Passa
     return [p for p in passages if p.n in chosen]
 
 
-def _details_after(best: _Scored, scored: list[_Scored]) -> _Scored | None:
+TABLE_POINTER = re.compile(r"(?:아래|다음|하단|별첨)\s*(?:의\s*)?표|표\s*(?:참고|참조)")
+
+
+def _details_after(best: _Scored, scored: list[_Scored], read: list[Passage]) -> _Scored | None:
     """A general sentence without a number ("신기능이 떨어진 환자는 투여 간격을 늘립니다.") whose next sentence in
-    the passage gives the figures: that sentence too."""
+    the passage gives the figures: that sentence too. A sentence pointing to a table ("체중에 따라 … (아래 표
+    참고)"): the passage's best row of it."""
+    if TABLE_POINTER.search(best.unit.text) and not best.unit.cells:
+        document = {p.n: p.document_id for p in read}
+        rows = [s for s in scored if s.unit.cells and (
+            s.unit.position > best.unit.position if s.unit.n == best.unit.n
+            else document.get(s.unit.n) == document.get(best.unit.n))]
+        return max(rows, key=lambda s: s.score, default=None)
     if re.search(r"\d", best.unit.text) or best.unit.cells:
         return None
     return next((s for s in scored if s.unit.n == best.unit.n and s.unit.position == best.unit.position + 1
@@ -536,8 +617,12 @@ def _adopt_named_products(question: Question, named: list[Product]) -> None:
     by that ingredient ("사쿠비트릴/발사르탄"), which also drops a product read from a part of that name (발사르탄 →
     디오반)."""
     asked = fold(question.text)
+    # A Latin spelling of the evidence's Korean name ("mirabegron" of "베타미가서방정(미라베그론)").
+    latin = {m.group(): transliterated(m.group(), named) for m in LATIN_NAME.finditer(question.text)}
     for product in named:
-        by_subject = [noun for phrase, nouns in question.phrases if phrase in product.forms for noun in nouns]
+        by_latin = [word for word, spelled_as in latin.items() if spelled_as and spelled_as.key == product.key]
+        by_subject = [noun for phrase, nouns in question.phrases if phrase in product.forms for noun in nouns] + [
+            word.casefold() for word in by_latin]
         same = [p for p in question.products if p.key == product.key or set(p.forms) & set(product.forms)]
         longer = [f for p in question.products if p.key != product.key for f in p.forms]
         spelled = [form for form in product.forms if len(form) >= 3 and form in asked
@@ -549,7 +634,7 @@ def _adopt_named_products(question: Question, named: list[Product]) -> None:
         rest = asked
         for form in sorted(spelled, key=len, reverse=True):
             rest = rest.replace(form, " ")
-        question.products = [p for p in question.products if p not in same and (
+        question.products = [p for p in question.products if p not in same and p.name not in by_latin and (
             not spelled or any(form in rest for form in p.forms))] + [product]
         asked = rest
 

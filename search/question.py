@@ -13,14 +13,15 @@ from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.db.models.functions import Left
 
 from core.text import STOP_NOUNS, kiwi, noun_runs
-from documents.models import Document
+from documents.models import Document, DocumentChunk
 from documents.visibility import Searchable
 from sales.models import Product as SalesProduct
 from search.models import AnswerAttribute, DrugSynonym, SynonymKind
 
-CACHE_KEY = "search:answer-dictionaries:v2"
+CACHE_KEY = "search:answer-dictionaries:v3"
 VERSION_KEY = "search:answer-dictionaries:version"
 CACHE_SECONDS = 300
 # Dosage forms a brand is written with ("아보다트연질캡슐" is 아보다트), longest first: the first that ends a name
@@ -37,7 +38,8 @@ CODE = re.compile(r"(?<!\d)\d{9}(?!\d)|\b[A-Za-z]{2,}-\d+\b")
 NUMBER_WORD_VALUES = {"일주일": ["7일", "1주"], "한주": ["7일", "1주"], "이틀": ["2일"], "사흘": ["3일"], "나흘": ["4일"],
                       "보름": ["15일"], "한달": ["1개월", "30일"], "두달": ["2개월"], "석달": ["3개월"], "반년": ["6개월"]}
 NUMBER_WORDS = re.compile("|".join(sorted((r"\s*".join(word) for word in NUMBER_WORD_VALUES), key=len, reverse=True)))
-ASKED_UNIT = re.compile(r"며칠|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml)", re.IGNORECASE)
+ASKED_UNIT = re.compile(r"며칠|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml|%|퍼센트)",
+                        re.IGNORECASE)
 GENERIC_ATTRIBUTES = frozenset({"용량", "절차"})
 # Verbs of every question ("먹어도 되나요", "해야 해"): they say nothing about which sentence answers.
 COMMON_VERBS = frozenset({"하", "되", "있", "없", "먹", "주", "보", "가", "오", "나", "들", "알", "쓰", "받", "않", "같",
@@ -118,6 +120,85 @@ def base_name(name: str) -> str:
     return name
 
 
+# Salt and hydrate endings of an ingredient ("모사프리드시트르산염수화물", "도네페질염산염"): people say the base.
+SALT_ENDINGS = tuple(sorted((
+    "염산염", "인산염", "황산염", "질산염", "초산염", "아세트산염", "말레산염", "푸마르산염", "숙신산염", "타르타르산염",
+    "시트르산염", "베실산염", "메실산염", "토실산염", "브롬화수소산염", "살리실산염", "나트륨", "칼슘", "칼륨", "마그네슘",
+    "수화물", "일수화물", "이수화물", "삼수화물", "무수물", "디소프록실"), key=len, reverse=True))
+
+
+def ingredient_base(name: str) -> str:
+    """"에독사반토실산염수화물" → "에독사반", "오셀타미비르인산염" → "오셀타미비르"."""
+    while True:
+        ending = next((e for e in SALT_ENDINGS if name.endswith(e) and len(name) - len(e) >= 3), None)
+        if ending is None:
+            return name
+        name = name[: -len(ending)]
+
+
+def _ingredient_forms(*names: str) -> set[str]:
+    forms = _forms(*names)
+    return forms | {base for base in map(ingredient_base, forms) if len(base) >= 3}
+
+
+# -- Latin spellings of Korean names ("Entresto" = 엔트레스토, "oseltamivir" = 오셀타미비르) ----------------------
+# Both spellings reduce to their consonants in one alphabet (vowels, h, w and y dropped; b/f/v → p, d → t, g → k,
+# l → r, z/j/ch → j, repeats collapsed), which is how Korean writes a foreign name: "Zemiglo" and 제미글로 are
+# both jmkr. Only names a dictionary or the evidence already holds are matched, and only when one product has
+# that key.
+_INITIALS = ("k", "k", "n", "t", "t", "r", "m", "p", "p", "s", "s", "", "j", "j", "j", "k", "t", "p", "")
+_FINALS = ("", "k", "k", "ks", "n", "nj", "n", "t", "r", "rk", "rm", "rp", "rs", "rt", "rp", "r", "m", "p", "ps",
+           "t", "s", "n", "j", "j", "k", "t", "p", "")
+LATIN_NAME = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z](?:[A-Za-z]|-(?=[A-Za-z])){3,}(?![A-Za-z0-9])")
+
+
+def _collapsed(letters: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", letters)
+
+
+def hangul_key(word: str) -> str:
+    """The consonants of a Hangul name ("" when it has other letters)."""
+    out = []
+    for char in word:
+        code = ord(char) - 0xAC00
+        if not 0 <= code < 11172:
+            return ""
+        out.append(_INITIALS[code // 588] + _FINALS[code % 28])
+    return _collapsed("".join(out))
+
+
+def latin_keys(word: str) -> set[str]:
+    """The consonants of a Latin name as Korean would write them; a post-vocalic r may be silent ("Norvasc" =
+    노바스크), ch, a soft g and an initial x may be read either way ("Xarelto" = 자렐토, "Xyzal" = 씨잘)."""
+    w = _collapsed(re.sub(r"[^a-z]", "", word.casefold()))
+    w = w.replace("ph", "p").replace("th", "t").replace("qu", "k")
+    variants = {w}
+    for pattern, readings in ((r"^x", ("s", "j")), (r"x", ("ks",)), (r"ch", ("k", "j")), (r"g(?=[eiy])", ("k", "j")),
+                              (r"(?<=[aeiouy])r(?![aeiouy])", ("r", ""))):
+        variants = {re.sub(pattern, reading, v) for v in variants for reading in readings}
+    return {_collapsed(re.sub(r"c(?=[eiy])", "s", v).translate(_LATIN_CONSONANTS)) for v in variants}
+
+
+_LATIN_CONSONANTS = str.maketrans({"b": "p", "f": "p", "v": "p", "d": "t", "g": "k", "q": "k", "c": "k", "l": "r",
+                                   "z": "j", "a": None, "e": None, "i": None, "o": None, "u": None, "y": None,
+                                   "w": None, "h": None})
+
+
+def _spells_a_name(word: str) -> bool:
+    """A Latin word that may be a name: two vowels at least ("eGFR", "PSA" are not names), or capitals with a
+    hyphen ("K-CAB")."""
+    return len(re.findall(r"[aeiouy]", word.casefold())) >= 2 or bool(re.fullmatch(r"[A-Z]+-[A-Z]+", word))
+
+
+def transliterated(word: str, products: list["Product"]) -> "Product | None":
+    """The one product with a Hangul form that `word` (Latin letters) spells."""
+    if not _spells_a_name(word):
+        return None
+    keys = {k for k in latin_keys(word) if len(k) >= (2 if "-" in word else 3)}
+    found = {p.key: p for p in products for form in p.forms if hangul_key(form) in keys}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _forms(*names: str) -> set[str]:
     """Spellings to look for; a combination ("암로디핀·아토르바스타틴") stays whole, or each of its parts would
     name the combination product in every question about one of them."""
@@ -145,15 +226,16 @@ def _load_dictionaries() -> dict:
         if key is None:
             key = f"p:{base_name(name)}"
             groups.setdefault(key, {"name": name, "forms": set(), "brand": set()})
-        groups[key]["forms"] |= brand | _forms(ingredient, ingredient_en)
+        groups[key]["forms"] |= brand | _ingredient_forms(ingredient, ingredient_en)
         groups[key]["brand"] |= brand
         if key.startswith("g:") and len(name) > len(groups[key]["name"]) and base_name(name) == groups[key]["name"]:
             groups[key]["name"] = name  # the product table's full name: "리피토정" rather than "리피토"
     known_forms = {form for entry in groups.values() for form in entry["forms"]}
-    for name in _titled_products():
+    for name, ingredients in _titled_products().items():
         base = base_name(name).casefold()
         if base not in known_forms and name.casefold() not in known_forms:
-            groups.setdefault(f"d:{base}", {"name": name, "forms": _forms(name), "brand": _forms(name)})
+            groups.setdefault(f"d:{base}", {"name": name, "forms": _forms(name) | ingredients,
+                                            "brand": _forms(name)})
     products = [
         (key, entry["name"], tuple(sorted(entry["forms"], key=len, reverse=True)),
          tuple(sorted(entry["brand"], key=len, reverse=True)))
@@ -173,18 +255,27 @@ TITLE_PRODUCT = re.compile(r"(?<![가-힣])([가-힣]{2,}(?:정|캡슐|시럽|�
                            r"(?![가-힣])")
 
 
-def _titled_products() -> set[str]:
+def _titled_products() -> dict[str, set[str]]:
     """Product names in the titles of the documents every approved user may search (L1, no department,
-    approved, processed, unexpired). Restricted documents add none: the dictionaries are shared by all users,
-    and a name known only from a document the asker cannot see must read exactly like an unknown one."""
-    names = set()
+    approved, processed, unexpired), with the ingredient their sheet gives in brackets ("가스모틴정(모사프리드
+    시트르산염수화물)은 …" in its first passages). Restricted documents add none: the dictionaries are shared by
+    all users, and a name known only from a document the asker cannot see must read exactly like an unknown one."""
+    names: dict[str, set[str]] = {}
+    named_by: dict[int, list[str]] = {}
     public = Searchable.for_search().as_q() & Q(access_level__lte=1, department__isnull=True)
-    titles = Document.objects.filter(public).values_list("title", flat=True).distinct()
-    for title in titles.iterator():
+    for document_id, title in Document.objects.filter(public).values_list("id", "title").iterator():
         for name in TITLE_PRODUCT.findall(title or ""):
             stem = base_name(name)
             if name not in DOSAGE_FORMS and stem != name and len(stem) >= 2 and stem not in STOP_NOUNS:
-                names.add(name)
+                names.setdefault(name, set())
+                named_by.setdefault(document_id, []).append(name)
+    openings = DocumentChunk.objects.filter(document_id__in=list(named_by), ordinal__lt=2).values_list(
+        "document_id", Left("text", 800))
+    for document_id, text in openings.iterator():
+        for name in named_by[document_id]:
+            match = re.search(re.escape(name) + r"\s*\(([^()\n]{2,60})\)", text)
+            if match and INGREDIENT.fullmatch(match.group(1).strip()):
+                names[name] |= _ingredient_forms(match.group(1))
     return names
 
 
@@ -241,6 +332,12 @@ def understand(text: str) -> Question:
             continue
         question.products.append(product)
         consumed.append((start, end))
+    for match in LATIN_NAME.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e in consumed):
+            product = transliterated(match.group(), products)
+            if product is not None:
+                question.products.append(product)
+                consumed.append(match.span())
     for name, span in _product_like_words(text, taken=list(consumed)):
         question.products.append(Product(key=f"unknown:{name}", name=name, forms=tuple(_forms(name)),
                                          brand_forms=tuple(_forms(name)), known=False))
@@ -293,7 +390,8 @@ def understand(text: str) -> Question:
         consumed.append(match.span())
     unit = ASKED_UNIT.search(text)
     if unit:
-        question.asked_unit = "일" if unit.group().startswith("며칠") else unit.group(1).casefold()
+        asked = "일" if unit.group().startswith("며칠") else unit.group(1).casefold()
+        question.asked_unit = "%" if asked == "퍼센트" else asked
     unnamed = "".join(" " if any(s <= i < e for s, e in consumed) else c for i, c in enumerate(folded))
     # Not "보다" inside "아보다트": product names are blanked first.
     question.compares = any(word in unnamed for word in COMPARISON) or len(question.products) > 1 and (
@@ -431,7 +529,7 @@ def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
             base = base_name(name).casefold()
             if name in DOSAGE_FORMS or base in STOP_NOUNS:
                 continue
-            extra = _forms(ingredient) if INGREDIENT.fullmatch(ingredient) else set()
+            extra = _ingredient_forms(ingredient) if INGREDIENT.fullmatch(ingredient) else set()
             known_product = by_form.get(name.casefold()) or by_form.get(base)
             key = known_product.key if known_product else f"local:{base}"
             product = found.get(key) or known_product or Product(

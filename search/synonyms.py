@@ -3,7 +3,7 @@
 from django.core.cache import cache
 
 from search.models import DrugSynonym
-from search.question import dictionaries, fold
+from search.question import LATIN_NAME, dictionaries, fold, transliterated
 
 CACHE_KEY = "search:synonyms:v1"
 CACHE_SECONDS = 300
@@ -29,7 +29,7 @@ def expansions(query: str) -> list[str]:
     rows = _dictionary()
     groups = {group_id for key, group_id, _term in rows if len(key) >= 2 and key in lowered}
     names = [term for key, group_id, term in rows if group_id in groups and key not in lowered]
-    return names + titled_names(query)
+    return names + titled_names(query) + spelled_names(query)
 
 
 def titled_names(query: str) -> list[str]:
@@ -39,3 +39,11 @@ def titled_names(query: str) -> list[str]:
     products, _attributes = dictionaries()
     return [product.name for product in products if product.key.startswith("d:")
             and fold(product.name) not in folded and any(form in folded for form in product.forms)]
+
+
+def spelled_names(query: str) -> list[str]:
+    """The Korean name of a product the query writes in Latin letters ("Entresto" → "엔트레스토필름코팅정"): the
+    documents print the Korean one."""
+    products, _attributes = dictionaries()
+    found = (transliterated(match.group(), products) for match in LATIN_NAME.finditer(query))
+    return list(dict.fromkeys(product.name for product in found if product is not None))
