@@ -210,6 +210,8 @@ class _Scored:
     dense: float
     about: bool
     states_asked_unit: bool = False  # a number in the unit the question asks for ("몇 %" → "50%")
+    states_numbers: bool = False  # every measured number of the question ("2주") is in the unit's own text
+    specific_share: float = 0.0  # share of the subjects other than GENERIC_SUBJECTS it (or its context) holds
 
 
 def states(term: str, text_folded: str) -> bool:
@@ -346,6 +348,8 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     if required:
         attribute_score /= len(required)
     subjects = question.subjects
+    specific = [s for s in subjects if s not in GENERIC_SUBJECTS]  # what it names besides "문제", "환자"
+    specific_share = sum(1 for s in specific if s in text or s in context) / len(specific) if specific else 0.0
     in_text = sum(1 for s in subjects if s in text)
     in_context = sum(1 for s in subjects if s not in text and s in context)
     share = (in_text + in_context) / len(subjects) if subjects else 0.0
@@ -353,6 +357,8 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     compact_text = compact(unit.text + " " + unit.context)
     strength_score = 1.5 * sum(1 for s in question.strengths if s in compact_text)
     code_score = 2.0 * sum(1 for c in question.codes if c in compact_text)
+    measured = [n for n in question.numbers if not n.isdigit()]
+    states_numbers = bool(measured) and all(n in compact(unit.text) for n in measured)
     number_score = sum(1.0 if not n.isdigit() else 0.3 for n in question.numbers if n in compact_text)
     states_asked_unit = bool(question.asked_unit) and bool(re.search(r"\d\s*" + re.escape(question.asked_unit), text))
     if states_asked_unit:
@@ -369,7 +375,7 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     score = (about_score + attribute_score + subject_score + strength_score + code_score + number_score
              + verb_score + bigram_score + 0.6 * dense_score + 0.3 / (1 + unit.rank) - length_penalty)
     return _Scored(unit=unit, score=score, attributes=stated, subject_share=share, dense=dense, about=bool(about),
-                   states_asked_unit=states_asked_unit)
+                   states_asked_unit=states_asked_unit, states_numbers=states_numbers, specific_share=specific_share)
 
 
 RANGE_UNITS = "kg|세|ml/min|mg/dl|mmhg|cm|%"
@@ -484,11 +490,11 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         # So does a unit holding every subject and a number in the asked unit ("아보다트 PSA 몇 % 감소" → "PSA
         # 수치가 약 50% 낮아지므로").
         specific = bool(set(question.subjects) - GENERIC_SUBJECTS)
-        answering = [s for s in scored if s.attributes or (complete_ok and s.subject_share >= 1.0)
-                     or (specific and s.states_asked_unit and s.subject_share >= 1.0)]
-        if specific and any(s.subject_share >= 1.0 for s in answering):
+        answering = [s for s in scored if s.attributes or (complete_ok and s.specific_share >= 1.0)
+                     or (specific and s.states_asked_unit and s.specific_share >= 1.0)]
+        if specific and any(s.specific_share >= 1.0 for s in answering):
             # Units about none of what else the question names ("PSA") are about something else.
-            answering = [s for s in answering if s.subject_share > 0]
+            answering = [s for s in answering if s.specific_share > 0]
         covered = set().union(*(s.attributes for s in answering)) if answering else set()
         # Every asked attribute stated; of three or more, one may be a paraphrase the lexicon does not know.
         complete = any(not s.attributes for s in answering)
@@ -501,8 +507,11 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
             return _product_not_found(question, unnamed)
         scored = answering
     elif question.subjects:
-        answering = [s for s in scored if s.subject_share >= SUBJECT_COVERAGE_MIN
-                     and (s.subject_share >= 1.0 or s.dense >= OFF_TOPIC_DENSE_MIN or question.products)]
+        # About the asked product, a unit stating the question's own measured numbers answers a sentence
+        # question whose words it does not share ("가스모틴 2주 먹었는데도 그대로면" → "2주간 투여한 뒤에도 …").
+        answering = [s for s in scored if (s.subject_share >= SUBJECT_COVERAGE_MIN
+                     and (s.subject_share >= 1.0 or s.dense >= OFF_TOPIC_DENSE_MIN or question.products))
+                     or (question.products and not question.keyword_style and s.states_numbers)]
         unnamed = _unnamed_subjects(question, read, answering, catalog)
         if unnamed:
             return _product_not_found(question, unnamed)
