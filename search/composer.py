@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from search.question import (LATIN_NAME, STRENGTH, Product, Question, compact, dictionaries, fold,
-                             products_named_in, transliterated, understand)
+from search.question import (LATIN_NAME, STRENGTH, Product, Question, combination_words, compact, dictionaries,
+                             fold, products_named_in, transliterated, understand)
 
 PASSAGES_READ = 6
 MAX_QUOTES = 3
@@ -636,6 +636,7 @@ def _adopt_named_products(question: Question, named: list[Product]) -> None:
         longer = [f for p in question.products if p.key != product.key for f in p.forms]
         spelled = [form for form in product.forms if len(form) >= 3 and form in asked
                    and not any(form in f and form != f and f in asked for f in longer)]  # 노바스타 of 노바스타플러스정
+        spelled += combination_words(product, asked, question.text) if not spelled else []
         if not (by_subject or same or spelled):
             continue
         question.subjects = [s for s in question.subjects if s not in by_subject

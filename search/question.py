@@ -184,6 +184,26 @@ _LATIN_CONSONANTS = str.maketrans({"b": "p", "f": "p", "v": "p", "d": "t", "g": 
                                    "w": None, "h": None})
 
 
+def combination_words(product: "Product", folded: str, text: str) -> list[str]:
+    """The words of the question (`folded` by `fold`) that name a combination part by part, in either script
+    ("ezetimibe simvastatin", "에제티미브 심바스타틴" for 에제티미브·심바스타틴); [] when a part is missing."""
+    latin = [m.group() for m in LATIN_NAME.finditer(text)]
+    for form in product.forms:
+        parts = [part for part in form.split("·") if part]
+        if len(parts) < 2:
+            continue
+        words = []
+        for part in parts:
+            word = part if len(part) >= 3 and part in folded else next(
+                (w.casefold() for w in latin if hangul_key(part) in latin_keys(w)), None)
+            if word is None:
+                break
+            words.append(word)
+        else:
+            return words
+    return []
+
+
 def _spells_a_name(word: str) -> bool:
     """A Latin word that may be a name: two vowels at least ("eGFR", "PSA" are not names), or capitals with a
     hyphen ("K-CAB")."""
@@ -338,6 +358,12 @@ def understand(text: str) -> Question:
             if product is not None:
                 question.products.append(product)
                 consumed.append(match.span())
+    for product in products:
+        words = combination_words(product, names, text) if any("·" in f for f in product.forms) else []
+        if words:
+            # The combination, not the single products read from its parts (조코 of "simvastatin").
+            question.products = [p for p in question.products if not set(p.forms) & set(words)] + [product]
+            consumed.extend((names.find(w), names.find(w) + len(w)) for w in words)
     for name, span in _product_like_words(text, taken=list(consumed)):
         question.products.append(Product(key=f"unknown:{name}", name=name, forms=tuple(_forms(name)),
                                          brand_forms=tuple(_forms(name)), known=False))
@@ -353,6 +379,8 @@ def understand(text: str) -> Question:
                       and not any(s <= t.start < e for s, e in consumed)]  # not "트" of 아/보다/트 (아보다트)
     question.keyword_style = not any(
         t.tag.startswith(("VV", "VA", "VX", "XSV", "XSA", "EF", "SF")) for t in tokens)
+    # A term written as a verb stem ("쑤시", "붓") is asked by any form of that verb ("쑤신대", "부었어요").
+    stems = {t.form: (t.start, t.end) for t in tokens if t.tag.startswith(("VV", "VA"))}
     weak, matches = [], []
     for attribute in attributes:
         asking = attribute.question_terms + tuple(t for t in attribute.evidence_terms
@@ -361,7 +389,7 @@ def understand(text: str) -> Question:
             if term.startswith("~"):
                 weak.append((attribute, term[1:]))
                 continue
-            span = _find_word(spaced, term, starts)
+            span = _find_word(spaced, term, starts) or stems.get(term)
             if span is not None:
                 matches.append((attribute, span))
     # A term inside a longer term of another attribute is part of that one: "기간" of "유효기간" is not 투여 기간.
