@@ -5,6 +5,7 @@ database and index)."""
 import pytest
 
 from documents.tests.factories import make_indexed_document
+from search.models import DrugSynonym, DrugSynonymGroup, SynonymKind
 from search.question import hangul_key, ingredient_base, invalidate_dictionaries, latin_keys, understand
 from search.tests.test_composer import cited_titles, search
 
@@ -120,3 +121,34 @@ def test_a_question_asking_how_many_percent_is_answered_by_the_sentence_with_the
 
     assert body["answerable"] is True
     assert "50%" in body["answer"] and "성욕" not in body["answer"]
+
+
+def test_a_combination_named_by_its_ingredients_in_latin_letters_is_the_combination(client_for):
+    group = DrugSynonymGroup.objects.create(name="조코")
+    DrugSynonym.objects.create(group=group, term="조코", kind=SynonymKind.BRAND)
+    DrugSynonym.objects.create(group=group, term="심바스타틴", kind=SynonymKind.INGREDIENT)
+    DrugSynonym.objects.create(group=group, term="simvastatin", kind=SynonymKind.ENGLISH)
+    make_indexed_document(["바이토린정(에제티미브·심바스타틴)은 고지혈증 복합제입니다. 최대 용량: 1일 1회 10/40mg까지 "
+                           "복용합니다."], title="바이토린정 제품 정보")
+    make_indexed_document(["조코정(심바스타틴)은 스타틴입니다. 최대 용량: 1일 1회 80mg까지 복용합니다."], title="조코정 제품 정보")
+    invalidate_dictionaries()
+
+    for query in ("ezetimibe simvastatin 최대 용량", "에제티미브 심바스타틴 최대 용량"):
+        body = search(client_for, query)
+
+        assert body["answerable"] is True, query
+        assert "10/40mg" in body["answer"] and "80mg" not in body["answer"], query
+        assert cited_titles(body) == {"바이토린정 제품 정보"}, query
+
+
+def test_an_attribute_asked_by_another_form_of_its_verb_is_understood(client_for):
+    make_indexed_document(["바이토린정(에제티미브·심바스타틴)은 고지혈증 복합제입니다. 최대 용량: 1일 1회 10/40mg까지 "
+                           "복용합니다.\n근육병증: 원인 모를 근육통이나 근력 약화가 나타나면 즉시 알리도록 안내합니다."],
+                          title="바이토린정 제품 정보")
+    invalidate_dictionaries()
+
+    body = search(client_for, "바이토린 드시는 분이 팔다리가 쑤신대, 어떻게 해?")
+
+    assert "근육통" in [a.name for a in understand("팔다리가 쑤신대").attributes]
+    assert body["answerable"] is True
+    assert "즉시 알리" in body["answer"] and "10/40mg" not in body["answer"]
