@@ -38,6 +38,9 @@ CODE = re.compile(r"(?<!\d)\d{9}(?!\d)|\b[A-Za-z]{2,}-\d+\b")
 NUMBER_WORD_VALUES = {"일주일": ["7일", "1주"], "한주": ["7일", "1주"], "이틀": ["2일"], "사흘": ["3일"], "나흘": ["4일"],
                       "보름": ["15일"], "한달": ["1개월", "30일"], "두달": ["2개월"], "석달": ["3개월"], "반년": ["6개월"]}
 NUMBER_WORDS = re.compile("|".join(sorted((r"\s*".join(word) for word in NUMBER_WORD_VALUES), key=len, reverse=True)))
+NATIVE_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
+                  "열한": 11, "열두": 12, "열세": 13, "열네": 14, "열다섯": 15, "열여섯": 16, "열일곱": 17}
+AGE_IN_WORDS = re.compile(r"(?<![가-힣\d])(" + "|".join(sorted(NATIVE_NUMBERS, key=len, reverse=True)) + r"|\d{1,3})\s*살")
 ASKED_UNIT = re.compile(r"며칠|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml|%|퍼센트)",
                         re.IGNORECASE)
 GENERIC_ATTRIBUTES = frozenset({"용량", "절차"})
@@ -413,6 +416,10 @@ def understand(text: str) -> Question:
     question.numbers = [compact(m.group()) for m in NUMBER.finditer(text) if any(c.isdigit() for c in m.group())]
     for match in NUMBER.finditer(text):
         consumed.append(match.span())
+    for match in AGE_IN_WORDS.finditer(text):  # "세 살짜리" → 3세, as the documents write ages
+        count = match.group(1)
+        question.numbers.append(f"{count if count.isdigit() else NATIVE_NUMBERS[count]}세")
+        consumed.append(match.span())
     for match in NUMBER_WORDS.finditer(text):
         question.numbers.extend(NUMBER_WORD_VALUES[compact(match.group())])
         consumed.append(match.span())
@@ -493,6 +500,10 @@ def _find(text: str, term: str) -> tuple[int, int] | None:
     if position < 0 and " " in term:
         position = compact(text).find(compact(term))
         position = -1 if position < 0 else _uncompact_position(text, position)
+    if position < 0 and " " in term:
+        # The words of a phrase in order with up to two words between them: "배가 계속 심하게 아프면" asks "배가 아프".
+        gapped = re.search(r"(?:\s+\S+){0,2}\s+".join(map(re.escape, term.split())), text)
+        return gapped.span() if gapped else None
     return (position, position + len(term)) if position >= 0 else None
 
 
