@@ -152,3 +152,36 @@ def test_an_attribute_asked_by_another_form_of_its_verb_is_understood(client_for
     assert "근육통" in [a.name for a in understand("팔다리가 쑤신대").attributes]
     assert body["answerable"] is True
     assert "즉시 알리" in body["answer"] and "10/40mg" not in body["answer"]
+
+
+@pytest.mark.parametrize("question, document, expected, absent", [
+    ("케이캡 먹고 나서 변이 묽어지는 경우 있어?",
+     ["케이캡정(테고프라잔)은 위산분비 차단제입니다.\n이상반응: 설사, 복부 팽만, 두통이 보고되었습니다.\n"
+      "보관: 실온에서 보관합니다."], "설사", "실온"),
+    ("자누비아 먹다 배가 계속 심하게 아프면?",
+     ["자누비아정(시타글립틴)은 DPP-4 억제제입니다.\n췌장염: 지속적인 심한 복통이 나타나면 투여를 중단합니다.\n"
+      "보관: 실온에서 보관합니다."], "췌장염", "실온"),
+    ("싱귤레어 세 살짜리 애한테는 얼마 먹여?",
+     ["싱귤레어정(몬테루카스트나트륨)은 천식 치료제입니다.\n6~14세 소아: 1일 1회 5mg 츄정을 복용합니다.\n"
+      "2~5세 소아: 1일 1회 4mg 세립을 복용합니다."], "4mg", "5mg"),
+])
+def test_everyday_words_ask_what_the_sheet_states_in_its_own_terms(client_for, question, document, expected, absent):
+    title = document[0].split("(")[0] + " 제품 정보"
+    make_indexed_document(document, title=title)
+    invalidate_dictionaries()
+
+    body = search(client_for, question)
+
+    assert body["answerable"] is True, body["answer"]
+    assert expected in body["answer"] and absent not in body["answer"]
+
+
+def test_who_a_question_is_about_is_not_required_of_the_answer(client_for):
+    make_indexed_document(["영업 차량은 배정받은 영업사원 본인과 팀장이 승인한 임직원만 운전할 수 있으며, 가족은 운전할 수 "
+                           "없다.\n주유비는 법인카드로 결제한다."], title="영업 차량 운영 기준")
+    invalidate_dictionaries()
+
+    body = search(client_for, "회사 차 와이프가 몰아도 돼?")
+
+    assert body["answerable"] is True
+    assert "가족은 운전할 수 없다" in body["answer"]
