@@ -360,7 +360,8 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     measured = [n for n in question.numbers if not n.isdigit()]
     states_numbers = bool(measured) and all(n in compact(unit.text) for n in measured)
     number_score = sum(1.0 if not n.isdigit() else 0.3 for n in question.numbers if n in compact_text)
-    states_asked_unit = bool(question.asked_unit) and bool(re.search(r"\d\s*" + re.escape(question.asked_unit), text))
+    readings = "|".join(map(re.escape, UNIT_READINGS.get(question.asked_unit, (question.asked_unit,))))
+    states_asked_unit = bool(question.asked_unit) and bool(re.search(r"\d\s*(?:" + readings + ")", text))
     if states_asked_unit:
         number_score += 1.0
     number_score += sum(_range_fit(n, unit.text) for n in question.numbers)
@@ -378,6 +379,10 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
                    states_asked_unit=states_asked_unit, states_numbers=states_numbers, specific_share=specific_share)
 
 
+# How a number in the asked unit is written: "몇 번" is answered by "1일 2회", "며칠" by "48시간" or "2주".
+UNIT_READINGS = {"번": ("회", "번"), "회": ("회", "번"), "일": ("일", "주", "시간", "개월"), "시간": ("시간", "분", "일"),
+                 "주": ("주", "일", "개월"), "달": ("개월", "달", "주"), "개월": ("개월", "달", "주", "년"),
+                 "년": ("년", "개월"), "정": ("정", "알"), "알": ("정", "알")}
 RANGE_UNITS = "kg|세|ml/min|mg/dl|mmhg|cm|%"
 BOUND = re.compile(r"(\d+(?:\.\d+)?)\s*(" + RANGE_UNITS + r")\s*(이하|미만|이상|초과)", re.IGNORECASE)
 SPAN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:" + RANGE_UNITS + r")?\s*[~∼-]\s*(\d+(?:\.\d+)?)\s*(" + RANGE_UNITS + ")",
@@ -502,6 +507,12 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
             labels = _attribute_label(question)
             return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
                               % {"subject": _subject(question), "labels": labels})
+        if question.asked_unit and answering:
+            # "몇 번 복용하나요?" is answered by a number of times, not by a row that only names the strength.
+            answering = [s for s in answering if s.states_asked_unit]
+            if not answering:
+                return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
+                                  % {"subject": _subject(question), "labels": _attribute_label(question)})
         unnamed = _unnamed_subjects(question, read, answering, catalog)
         if unnamed:
             return _product_not_found(question, unnamed)
@@ -581,7 +592,7 @@ def _absent_partners(question: Question, read: list[Passage]) -> list[str]:
     it: the documents do not say how the two go together. Kinds of medicine ("위장약", "제산제") are not names."""
     if not question.products or not any(a.name == INTERACTION for a in question.required_attributes):
         return []
-    partners = [s for s in question.subjects if len(s) >= 3 and re.fullmatch("[가-힣]+", s)
+    partners = [s for s in question.subjects if re.fullmatch("[가-힣]{2,}", s)
                 and s not in GENERIC_SUBJECTS and not s.endswith(("약", "제", "약물"))]
     texts = [fold(f"{p.title} {p.section} {p.text}") for p in read]
     about = [text for text in texts if any(_mentions(text, product) for product in question.products)]

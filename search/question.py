@@ -41,7 +41,8 @@ NUMBER_WORDS = re.compile("|".join(sorted((r"\s*".join(word) for word in NUMBER_
 NATIVE_NUMBERS = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
                   "열한": 11, "열두": 12, "열세": 13, "열네": 14, "열다섯": 15, "열여섯": 16, "열일곱": 17}
 AGE_IN_WORDS = re.compile(r"(?<![가-힣\d])(" + "|".join(sorted(NATIVE_NUMBERS, key=len, reverse=True)) + r"|\d{1,3})\s*살")
-ASKED_UNIT = re.compile(r"며칠|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml|%|퍼센트)",
+# (Not "몇 달째 설사가": that tells how long, it does not ask.)
+ASKED_UNIT = re.compile(r"며칠(?!째)|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml|%|퍼센트)(?!\s*째)",
                         re.IGNORECASE)
 GENERIC_ATTRIBUTES = frozenset({"용량", "절차"})
 # Verbs of every question ("먹어도 되나요", "해야 해"): they say nothing about which sentence answers.
