@@ -7,12 +7,12 @@ KorQuAD question runs every variant of the lexical leg and the dense leg in an o
 an unfiltered (L3) and a filtered (L1, sees 1/3) user. Prints p50/p95 per variant, the median of per-query
 ratios against `base`, p95 ratios, lexical p95 / dense p95, timeouts and top-10 agreement with exact BM25
 (budget 0, no timeout, by each variant's own code). --explain N: EXPLAIN (ANALYZE, BUFFERS) of every statement `_bm25` issues for
-the N slowest questions of the `base` runs (unfiltered).
+the N slowest questions of the first variant's runs (unfiltered, or filtered with --explain-level 1).
 
 Variants: `base` is the lexical leg as it was before session 7 (its `_score` and `lexicon_statistics` are kept
 below; rounds filter on the whole expression & the essential words); `narrow` only filters rounds on the essential
-words (and codes); `narrow+df` adds the statistics of words with a space; `new` is search/backends/postgres.py as
-it is now. `name@B` runs variant `name` with SEARCH_LEXICAL_BUDGET B.
+words (and codes); `narrow+df` adds the statistics of words with a space; `chunks` is the leg of session 7 (over
+the chunk table); `new` is search/backends/postgres.py as it is now (session 8: over search_lexical_passage). `name@B` runs variant `name` with SEARCH_LEXICAL_BUDGET B.
 """
 
 import argparse
@@ -77,6 +77,8 @@ def main():
     parser.add_argument("--database", default="bench_search_latency")
     parser.add_argument("--variants", default="base,new")
     parser.add_argument("--explain", type=int, default=0)
+    parser.add_argument("--explain-level", type=int, choices=(1, 3), default=3,
+                        help="the user whose slowest questions --explain prints: 3 unfiltered (default), 1 filtered")
     parser.add_argument("--no-exact", action="store_true")
     args = parser.parse_args()
     _django.setup(args.database)
@@ -97,7 +99,7 @@ def main():
     questions, vectors = questions[:args.queries], vectors[:args.queries]
     lexicals = [analyse(q, synonyms=lambda _q: []) for q in questions]
     users = {level: User.objects.get(email=f"bench-l{level}@search.local") for level in (1, 3)}
-    new_score, new_bm25 = postgres._score, postgres._bm25
+    new_score, new_bm25, new_candidates = postgres._score, postgres._bm25, postgres.lexical_candidates
 
     def base_bm25(*args, candidates=None, **kwargs):  # before session 7: rounds filter on expression & essential
         return new_bm25(*args, **kwargs)
@@ -114,11 +116,13 @@ def main():
                 postgres.lexicon_statistics = new_statistics
         return run
 
-    # name -> (_bm25, _score)
-    variants = {"base": (with_statistics(base_statistics, base_bm25), base_score),
-                "narrow": (with_statistics(base_statistics, new_bm25), base_score),
-                "narrow+df": (new_bm25, base_score),
-                "new": (new_bm25, new_score)}
+    # name -> (_bm25, _score, lexical_candidates)
+    chunks = postgres.candidate_chunks  # the chunk table, as the leg read it before session 8
+    variants = {"base": (with_statistics(base_statistics, base_bm25), base_score, chunks),
+                "narrow": (with_statistics(base_statistics, new_bm25), base_score, chunks),
+                "narrow+df": (new_bm25, base_score, chunks),
+                "chunks": (new_bm25, new_score, chunks),
+                "new": (new_bm25, new_score, new_candidates)}
     names = args.variants.split(",")
     filters = SearchFilters()
     print(f"command: python bench/lexical_ab.py {' '.join(sys.argv[1:])}")
@@ -131,14 +135,14 @@ def main():
         if "@" in name:  # "new@1000": variant `new` with SEARCH_LEXICAL_BUDGET 1000 (unless the caller sets one)
             name, budget = name.split("@")
             kwargs.setdefault("budget", int(budget))
-        postgres._bm25, postgres._score = variants[name]
+        postgres._bm25, postgres._score, postgres.lexical_candidates = variants[name]
         try:
             return [c for c, _s in postgres.lexical_leg(user, lexicals[i], filters, limit=settings.SEARCH_CANDIDATES,
                                                         **kwargs)]
         except postgres.LexicalTimeout:
             return None
         finally:
-            postgres._bm25, postgres._score = new_bm25, new_score
+            postgres._bm25, postgres._score, postgres.lexical_candidates = new_bm25, new_score, new_candidates
 
     for i in range(10):  # warm-up: buffers
         for name in names:
@@ -179,7 +183,7 @@ def main():
             print(f"| {name} | {p(ms, 50):.1f} | {p(ms, 95):.1f} | {p(ms, 99):.1f} | "
                   f"{float(np.median(ms / base_ms)):.2f} | {p(ms, 95) / p(base_ms, 95):.2f} | "
                   f"{p(ms, 95) / p(times['dense'], 95):.2f} | {timeouts} | {agreement} |", flush=True)
-        if case.startswith("unfiltered"):
+        if user == users[args.explain_level]:
             slow = list(np.argsort(times[names[0]])[::-1][:args.explain])
     if args.explain:
         captured = []
@@ -194,12 +198,12 @@ def main():
 
         for i in slow:
             for name in names:
-                postgres._bm25, postgres._score = variants[name]
+                postgres._bm25, postgres._score, postgres.lexical_candidates = variants[name]
                 captured.clear()
                 with connection.execute_wrapper(capture):
-                    postgres.lexical_leg(users[3], lexicals[i], filters, limit=settings.SEARCH_CANDIDATES,
+                    postgres.lexical_leg(users[args.explain_level], lexicals[i], filters, limit=settings.SEARCH_CANDIDATES,
                                          timeout_ms=0)
-                postgres._bm25, postgres._score = new_bm25, new_score
+                postgres._bm25, postgres._score, postgres.lexical_candidates = new_bm25, new_score, new_candidates
                 print(f"\n#### {name}: question {i}: {questions[i]!r}, units {lexicals[i].terms}; statements (ms): "
                       f"{', '.join(f'{ms:.1f}' for _s, _p, ms in captured)}")
                 for sql, params, _ms in captured:

@@ -2,8 +2,9 @@
 
 Dense leg: pgvector HNSW (cosine) with 0.8's iterative index scans (`hnsw.iterative_scan = relaxed_order`),
 so a selective access rule or filter does not starve the list; `hnsw.ef_search` from SEARCH_HNSW_EF_SEARCH.
-Lexical leg: the query's tsquery (Kiwi morphemes | synonyms, & exact codes) over the 'simple' tsvector (GIN),
-ranked with BM25 (statistics of the partitions the user may search, MaxScore pruning) or ts_rank_cd.
+Lexical leg: the query's tsquery (Kiwi morphemes | synonyms, & exact codes) over the 'simple' tsvector (GIN) of
+search_lexical_passage (narrow copies of the chunk tsvectors with their document's access columns), ranked with
+BM25 (statistics of the partitions the user may search, MaxScore pruning) or ts_rank_cd.
 """
 
 import math
@@ -17,13 +18,24 @@ from pgvector.django import CosineDistance
 from documents.models import DocumentChunk
 from search.criteria import SearchFilters, apply_filters
 from search.lexical import LexicalQuery, phrase_tsquery
-from search.models import LexiconPartition, LexiconPartitionTerm
+from search.models import LexicalPassage, LexiconPartition, LexiconPartitionTerm
 
 NAME = "postgres"
 
 
 def candidate_chunks(user, filters: SearchFilters):
     return apply_filters(DocumentChunk.objects.visible_to(user), filters)
+
+
+def lexical_candidates(user, filters: SearchFilters):
+    """The rows the lexical leg may score: search_lexical_passage (one narrow row per passage, kept by triggers)
+    within the access rule and `searchable()`, both filters on the row's own copy of its document's columns.
+    Other filters (type, department, metadata, dates, customers, products) go through the documents as on the
+    chunk table (criteria.apply_filters reads only `document__` relations, which this table has too)."""
+    rows = LexicalPassage.objects.visible_to(user).searchable(include_drafts=filters.include_drafts)
+    if filters != SearchFilters(include_drafts=filters.include_drafts):
+        rows = apply_filters(rows, filters)
+    return rows
 
 
 def dense_leg(user, vector, lexical: LexicalQuery, filters: SearchFilters, *, limit: int,
@@ -73,7 +85,7 @@ def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: i
     if not expression:
         return []
     tsquery = SearchQuery(expression, search_type="raw", config="simple")
-    candidates = candidate_chunks(user, filters)  # built once: the access rule's queryset costs ms to build
+    candidates = lexical_candidates(user, filters)  # built once: the access rule's queryset costs ms to build
     matched = candidates.filter(search_vector=tsquery)
     if ranking == "ts_rank_cd":
         rows = (
