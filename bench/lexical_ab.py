@@ -6,18 +6,22 @@ Loads (or reuses) the scratch corpus of search_latency.py (same database, same g
 KorQuAD question runs every variant of the lexical leg and the dense leg in an order that rotates per query, for
 an unfiltered (L3) and a filtered (L1, sees 1/3) user. Prints p50/p95 per variant, the median of per-query
 ratios against `base`, p95 ratios, lexical p95 / dense p95, timeouts and top-10 agreement with exact BM25
-(budget 0, no timeout, by each variant's own code). --explain N: EXPLAIN (ANALYZE, BUFFERS) of every statement `_bm25` issues for
-the N slowest questions of the first variant's runs (unfiltered, or filtered with --explain-level 1).
+(budget 0, no timeout, by each variant's own code). --explain N: EXPLAIN (ANALYZE, BUFFERS) of every statement
+`_bm25` issues for the N slowest questions of the first variant's runs (unfiltered, or filtered with --explain-level 1).
 
 Variants: `base` is the lexical leg as it was before session 7 (its `_score` and `lexicon_statistics` are kept
 below; rounds filter on the whole expression & the essential words); `narrow` only filters rounds on the essential
-words (and codes); `narrow+df` adds the statistics of words with a space; `chunks` is the leg of session 7 (over
-the chunk table); `new` is search/backends/postgres.py as it is now (session 8: over search_lexical_passage). `name@B` runs variant `name` with SEARCH_LEXICAL_BUDGET B.
+words (and codes); `narrow+df` adds the statistics of words with a space; `chunks` is today's code over the chunk
+table (as the leg read it before session 8); `new` is search/backends/postgres.py as it is now (session 8: over
+search_lexical_passage); `old` is the whole search/backends/postgres.py of --old (main before session 8), loaded
+from git. `name@B` runs variant `name` with SEARCH_LEXICAL_BUDGET B; `name!` runs it under the --set settings.
 """
 
 import argparse
+import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +30,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _django  # noqa: E402
 import korquad  # noqa: E402
+
+
+def old_module(name: str, commit: str, path: str) -> types.ModuleType:
+    """`path` as of `commit` (read with `git show`), loaded as a separate module."""
+    source = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent.parent), "show", f"{commit}:{path}"],
+                            capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType(name)
+    module.__file__ = f"{commit}:{path}"
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    return module
 
 
 def base_score(subset, units, idfs, avgdl, *, limit):
@@ -80,6 +94,11 @@ def main():
     parser.add_argument("--explain-level", type=int, choices=(1, 3), default=3,
                         help="the user whose slowest questions --explain prints: 3 unfiltered (default), 1 filtered")
     parser.add_argument("--no-exact", action="store_true")
+    parser.add_argument("--set", default="", help="NAME=VALUE[,NAME=VALUE]: server settings (SET before, RESET "
+                        "after) for the variants whose name ends with '!' (new! is new under them)")
+    parser.add_argument("--old", default="856b5f5",
+                        help="commit whose search/backends/postgres.py the variant `old` runs whole (default: main "
+                             "before session 8)")
     args = parser.parse_args()
     _django.setup(args.database)
     from django.conf import settings
@@ -123,6 +142,9 @@ def main():
                 "narrow+df": (new_bm25, base_score, chunks),
                 "chunks": (new_bm25, new_score, chunks),
                 "new": (new_bm25, new_score, new_candidates)}
+    # name -> a whole lexical_leg from another commit
+    old = old_module("postgres_old", args.old, "search/backends/postgres.py")
+    legs, timeouts = {"old": old.lexical_leg}, (postgres.LexicalTimeout, old.LexicalTimeout)
     names = args.variants.split(",")
     filters = SearchFilters()
     print(f"command: python bench/lexical_ab.py {' '.join(sys.argv[1:])}")
@@ -131,15 +153,28 @@ def main():
     print(f"SEARCH_CANDIDATES={settings.SEARCH_CANDIDATES}, SEARCH_LEXICAL_BUDGET={settings.SEARCH_LEXICAL_BUDGET}, "
           f"SEARCH_LEXICAL_TIMEOUT_MS={settings.SEARCH_LEXICAL_TIMEOUT_MS}")
 
+    settings_for = [item.split("=", 1) for item in args.set.split(",") if item]
+
     def run(name, user, i, **kwargs):
+        if name.endswith("!"):
+            with connection.cursor() as cursor:
+                for key, value in settings_for:
+                    cursor.execute(f"SET {key} = {value}")
+            try:
+                return run(name[:-1], user, i, **kwargs)
+            finally:
+                with connection.cursor() as cursor:
+                    for key, _value in settings_for:
+                        cursor.execute(f"RESET {key}")
         if "@" in name:  # "new@1000": variant `new` with SEARCH_LEXICAL_BUDGET 1000 (unless the caller sets one)
             name, budget = name.split("@")
             kwargs.setdefault("budget", int(budget))
-        postgres._bm25, postgres._score, postgres.lexical_candidates = variants[name]
+        leg = legs.get(name, postgres.lexical_leg)
+        if name not in legs:
+            postgres._bm25, postgres._score, postgres.lexical_candidates = variants[name]
         try:
-            return [c for c, _s in postgres.lexical_leg(user, lexicals[i], filters, limit=settings.SEARCH_CANDIDATES,
-                                                        **kwargs)]
-        except postgres.LexicalTimeout:
+            return [c for c, _s in leg(user, lexicals[i], filters, limit=settings.SEARCH_CANDIDATES, **kwargs)]
+        except timeouts:
             return None
         finally:
             postgres._bm25, postgres._score, postgres.lexical_candidates = new_bm25, new_score, new_candidates
@@ -201,7 +236,8 @@ def main():
                 postgres._bm25, postgres._score, postgres.lexical_candidates = variants[name]
                 captured.clear()
                 with connection.execute_wrapper(capture):
-                    postgres.lexical_leg(users[args.explain_level], lexicals[i], filters, limit=settings.SEARCH_CANDIDATES,
+                    postgres.lexical_leg(users[args.explain_level], lexicals[i], filters,
+                                         limit=settings.SEARCH_CANDIDATES,
                                          timeout_ms=0)
                 postgres._bm25, postgres._score, postgres.lexical_candidates = new_bm25, new_score, new_candidates
                 print(f"\n#### {name}: question {i}: {questions[i]!r}, units {lexicals[i].terms}; statements (ms): "

@@ -14,8 +14,10 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-COLUMNS = "id, document_id, access_level, department_id, approval_state, status, valid_until, uploaded_by_id, search_vector"
-# The passages of the chunk rows `{}` (a transition table, a query over them or the chunk table), with their document's columns.
+COLUMNS = ("id, document_id, access_level, department_id, approval_state, status, valid_until, uploaded_by_id, "
+           "search_vector")
+# The passages of the chunk rows `{}` (a transition table, a query over them or the chunk table), with their
+# document's columns.
 ROWS_OF = ("SELECT c.id, c.document_id, d.access_level, d.department_id, d.approval_state, d.status, d.valid_until, "
            "d.uploaded_by_id, c.search_vector FROM {} c JOIN documents_document d ON d.id = c.document_id "
            "WHERE c.search_vector IS NOT NULL")
@@ -115,7 +117,8 @@ class Migration(migrations.Migration):
                 ('valid_until', models.DateTimeField(null=True, verbose_name='유효 기한')),
                 ('uploaded_by_id', models.UUIDField(null=True, verbose_name='업로드한 사용자 ID')),
                 ('search_vector', django.contrib.postgres.search.SearchVectorField(verbose_name='검색 벡터')),
-                ('document', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='documents.document', verbose_name='문서')),
+                ('document', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING,
+                                               related_name='+', to='documents.document', verbose_name='문서')),
             ],
             options={
                 'verbose_name': '어휘 검색 조각',
