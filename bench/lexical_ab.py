@@ -15,6 +15,11 @@ words (and codes); `narrow+df` adds the statistics of words with a space; `chunk
 table (as the leg read it before session 8); `new` is search/backends/postgres.py as it is now (session 8: over
 search_lexical_passage); `old` is the whole search/backends/postgres.py of --old (main before session 8), loaded
 from git. `name@B` runs variant `name` with SEARCH_LEXICAL_BUDGET B; `name!` runs it under the --set settings.
+
+Variants that read the same pages (new and new!, new and new@B, chunks and old) warm them for each other: the one
+that runs later for a question finds them cached, and the rotation runs the first-named before the second for most
+questions (2 of 3 rotations with two variants and dense). Compare such variants in separate runs, each against the
+dense leg (session 8 took effective_io_concurrency 0 for a 0.67x win this way before finding it was this).
 """
 
 import argparse

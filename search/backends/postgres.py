@@ -94,7 +94,7 @@ def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: i
             .order_by("-rank", "id")
             .values_list("id", "rank")[:limit]
         )
-        return _with_leg_settings(lambda: list(rows), timeout_ms)
+        return _with_timeout(lambda: list(rows), timeout_ms)
     candidates = Rows.of(candidates)  # compiled once: building and compiling the rule's queryset costs ms
     partitions = LexiconPartition.objects.searched_by(user, include_drafts=filters.include_drafts)
     return _bm25(lexical, candidates.matching(expression), partitions=partitions, limit=limit, expression=expression,
@@ -125,33 +125,23 @@ class Rows:
                     (*self.params, tsquery))
 
 
-# The leg's bitmap heap scans read without look-ahead: on PostgreSQL 18 a look-ahead read goes through the I/O
-# worker processes, and for pages already in the OS page cache (the narrow table is small) that hand-off cost more
-# than the read: the leg took 0.67x the time with 0 as with the default 16, 2 in between (docs/notes/issue-14.md,
-# session 8). A per-transaction setting: nothing else the request runs is affected.
-LEG_IO_CONCURRENCY = 0
-
-
-def _with_leg_settings(run, timeout_ms: int):
-    """Run `run()` in a transaction (a savepoint inside one) with statement_timeout = `timeout_ms` (0 = none) and
-    effective_io_concurrency = LEG_IO_CONCURRENCY, restoring the previous values afterwards (inside an outer
-    transaction a local setting would otherwise last until its end). A statement cancelled by the timeout raises
-    LexicalTimeout."""
+def _with_timeout(run, timeout_ms: int):
+    """Run `run()` (every statement of a leg) with statement_timeout = `timeout_ms` (0 = none), restoring the
+    previous value afterwards; a statement cancelled by it raises LexicalTimeout."""
+    if timeout_ms <= 0:
+        return run()
     try:
         with transaction.atomic():
-            with connection.cursor() as cursor:  # read and set in one round trip; no timeout: the server's own
+            with connection.cursor() as cursor:  # read and set in one round trip
                 cursor.execute("SELECT current_setting('statement_timeout'), "
-                               "current_setting('effective_io_concurrency'), set_config('statement_timeout', coalesce(%s, current_setting('statement_timeout')), "
-                               "true), set_config('effective_io_concurrency', %s, true)",
-                               [f"{timeout_ms}ms" if timeout_ms > 0 else None, str(LEG_IO_CONCURRENCY)])
-                previous = cursor.fetchone()[:2]
-            result = run()  # on error the savepoint rollback restores the settings
+                               "set_config('statement_timeout', %s, true)", [f"{timeout_ms}ms"])
+                previous = cursor.fetchone()[0]
+            result = run()  # on error the savepoint rollback restores the setting
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true), "
-                               "set_config('effective_io_concurrency', %s, true)", list(previous))
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
             return result
     except OperationalError as exc:
-        if timeout_ms <= 0 or getattr(getattr(exc, "__cause__", None), "sqlstate", None) != "57014":  # query_canceled
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", None) != "57014":  # query_canceled
             raise
         raise LexicalTimeout(f"lexical leg over {timeout_ms} ms") from exc
 
@@ -235,7 +225,7 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
     required_idf = sum(idfs[len(alternatives):])
     within_budget = (lambda covered: covered <= budget) if budget > 0 else (lambda covered: True)
     if not prune or not order or (required and within_budget(min(dfs[len(alternatives):]))):
-        return _with_leg_settings(lambda: _score(matched, units, idfs, avgdl, limit=limit), timeout_ms)
+        return _with_timeout(lambda: _score(matched, units, idfs, avgdl, limit=limit), timeout_ms)
 
     def covered(j):
         return sum(dfs[i] for i in order[:j])
@@ -248,7 +238,7 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
 
     if not within_budget(dfs[order[0]]) and len(order) > 1:
         # Even the rarest word is common: score the passages that contain the two rarest words together.
-        return _with_leg_settings(lambda: _score(narrowed(order[:2], " & "), units, idfs, avgdl, limit=limit),
+        return _with_timeout(lambda: _score(narrowed(order[:2], " & "), units, idfs, avgdl, limit=limit),
                                   timeout_ms)
     j = 1
     if budget > 0:
@@ -273,7 +263,7 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
             if not within_budget(covered(j)):
                 return rows  # the rare words' passages, ranked exactly among themselves
 
-    return _with_leg_settings(lambda: rounds(j), timeout_ms)  # set once for every round's statement
+    return _with_timeout(lambda: rounds(j), timeout_ms)  # set once for every round's statement
 
 
 def _score(subset, units, idfs, avgdl, *, limit):
