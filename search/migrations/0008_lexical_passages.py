@@ -5,7 +5,8 @@ the wide chunk rows (text + embedding) nor joins documents to drop what the user
 Statement triggers with transition tables keep it exact, like the lexicon triggers of 0002/0003: on the chunk
 table (insert; an update that changes the tsvector or the document; delete; truncate) and on the document table
 (a change of level, department, approval, status, expiry or uploader is copied to its passages; a deleted
-document takes its passages out at once, even before its chunks go). Rows already indexed are copied over.
+document takes its passages out at once, even before its chunks go), under the lexicon triggers' advisory lock.
+Rows already indexed are copied over.
 """
 
 import django.contrib.postgres.indexes
@@ -23,8 +24,13 @@ ROWS_OF = ("SELECT c.id, c.document_id, d.access_level, d.department_id, d.appro
            "WHERE c.search_vector IS NOT NULL")
 
 SIDE_TABLE_SQL = f"""
+-- Both functions take the lexicon triggers' advisory lock (0002/0003) before reading the other table: without it a
+-- document's level could change while another transaction inserts its passages, each statement missing the
+-- other's uncommitted rows, and the passages would keep the old level. With it the second waits for the first to
+-- commit, and its next statement (a new snapshot) sees what the first wrote.
 CREATE FUNCTION search_lexical_passage_on_chunks() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('search_lexicon'));
     IF TG_OP = 'INSERT' THEN
         INSERT INTO search_lexical_passage ({COLUMNS}) {ROWS_OF.format('new_rows')};
     ELSIF TG_OP = 'DELETE' THEN
@@ -43,6 +49,15 @@ END $$;
 CREATE FUNCTION search_lexical_passage_on_documents() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
+        -- Most document updates (pipeline stages, titles) change none of these: no lock, no work.
+        IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n USING (id) WHERE
+                (o.access_level, o.department_id, o.approval_state, o.status, o.valid_until, o.uploaded_by_id)
+                IS DISTINCT FROM
+                (n.access_level, n.department_id, n.approval_state, n.status, n.valid_until, n.uploaded_by_id))
+        THEN
+            RETURN NULL;
+        END IF;
+        PERFORM pg_advisory_xact_lock(hashtext('search_lexicon'));
         UPDATE search_lexical_passage p
         SET access_level = n.access_level, department_id = n.department_id, approval_state = n.approval_state,
             status = n.status, valid_until = n.valid_until, uploaded_by_id = n.uploaded_by_id
@@ -52,6 +67,7 @@ BEGIN
               IS DISTINCT FROM
               (n.access_level, n.department_id, n.approval_state, n.status, n.valid_until, n.uploaded_by_id);
     ELSE
+        PERFORM pg_advisory_xact_lock(hashtext('search_lexicon'));
         DELETE FROM search_lexical_passage p USING old_rows o WHERE p.document_id = o.id;
     END IF;
     RETURN NULL;

@@ -2,12 +2,13 @@
 indexed chunks with their document's access columns through every service that writes them, the access rule on
 its columns picks exactly the passages visible_to picks, and the leg over it ranks and scores as over the chunks."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from documents.choices import DocumentType
 from documents.indexing import ChunkDraft, replace_chunks
 from documents.models import ApprovalState, Document, DocumentChunk, ProcessingStatus
 from documents.services import document_delete
-from documents.tests.factories import document_manager, make_indexed_document
+from documents.tests.factories import DocumentFactory, document_manager, make_indexed_document
 from search.backends import postgres
 from search.criteria import SearchFilters
 from search.lexical import analyse
@@ -257,3 +258,28 @@ def test_every_round_of_the_leg_runs_under_its_timeout_and_the_timeout_stays_its
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "5s"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_level_changed_while_the_passages_are_being_indexed_reaches_them():
+    """Two transactions: one indexes a document's passages, the other raises the document's level meanwhile. Each
+    trigger would miss the other's uncommitted rows; the advisory lock makes the second wait and then see them."""
+    document = DocumentFactory(access_level=1)
+    raised = threading.Thread(target=_raise_level, args=(document.pk,))
+    with transaction.atomic():
+        replace_chunks(document, [ChunkDraft(text="리피토 복약 안내", page=1)])  # passages copied at level 1
+        raised.start()
+        raised.join(0.5)
+        assert raised.is_alive()  # the level change waits for the indexing transaction
+    raised.join(10)
+
+    assert not raised.is_alive()
+    assert set(LexicalPassage.objects.filter(document=document).values_list("access_level", flat=True)) == {3}
+    assert _assert_in_step()
+
+
+def _raise_level(document_id):
+    try:
+        Document.objects.filter(pk=document_id).update(access_level=3)
+    finally:
+        connections.close_all()  # this thread's own connection
