@@ -260,7 +260,7 @@ def test_every_round_of_the_leg_runs_under_its_timeout_and_the_timeout_stays_its
         assert cursor.fetchone()[0] == "5s"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrations' rows come back after
 def test_a_level_changed_while_the_passages_are_being_indexed_reaches_them():
     """Two transactions: one indexes a document's passages, the other raises the document's level meanwhile. Each
     trigger would miss the other's uncommitted rows; the advisory lock makes the second wait and then see them."""
