@@ -5,6 +5,8 @@ from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import ProcessingStatus
-from documents.visibility import Visibility, searchable_states
+from documents.visibility import Searchable, Visibility, searchable_states
 
 
 class DrugSynonymGroup(models.Model):
@@ -265,3 +267,64 @@ class LexiconPartitionTerm(models.Model):
 
     def __str__(self):
         return f"{self.term} ({self.passages})"
+
+
+class LexicalPassageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The rows of passages `user` may see: Document.objects.visible_to(user)'s rule (documents.visibility
+        .Visibility, written once) rendered on this table's copy of the document's columns."""
+        rule = Visibility.for_user(user)
+        if rule.nothing:
+            return self.none()
+        return self if rule.everything else self.filter(rule.as_q())
+
+    def searchable(self, *, include_drafts: bool = False):
+        """Document.objects.searchable() on the same columns (documents.visibility.Searchable)."""
+        return self.filter(Searchable.for_search(include_drafts=include_drafts).as_q())
+
+
+class LexicalPassage(models.Model):
+    """What the lexical leg scans: one narrow row per passage with a tsvector (`id` is the chunk's id), with the
+    columns of its document that the access rule and `searchable()` read.
+
+    The chunk rows carry the text and a 384-float embedding (~4 rows per 8 kB page), so scoring a few thousand
+    matches read as many pages at random, and an L1 user's matches were all fetched before the join to documents
+    dropped the two thirds they may not see (docs/notes/issue-14.md, sessions 7 and 8). Here the rule is a filter
+    on the row itself and ~25 rows share a page.
+
+    Kept exact by triggers (migration 0008): on the chunk table (insert, re-index, delete, truncate) and on the
+    document table (a change of level, department, approval, status, expiry or uploader is copied to its
+    passages; a deleted document takes them out). Nothing in Python writes it.
+    """
+
+    id = models.BigIntegerField(_("조각 ID"), primary_key=True)
+    # No database constraint: the triggers keep the rows in step (a document deleted before its chunks, whose
+    # foreign key is checked at commit, takes its rows out at once).
+    document = models.ForeignKey("documents.Document", verbose_name=_("문서"), on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="+")
+    access_level = models.PositiveSmallIntegerField(_("접근 등급"))
+    department_id = models.BigIntegerField(_("부서 ID"), null=True)
+    approval_state = models.CharField(_("승인 상태"), max_length=10)
+    status = models.CharField(_("처리 상태"), max_length=12)
+    valid_until = models.DateTimeField(_("유효 기한"), null=True)
+    uploaded_by_id = models.UUIDField(_("업로드한 사용자 ID"), null=True)
+    search_vector = SearchVectorField(_("검색 벡터"))
+
+    objects = LexicalPassageQuerySet.as_manager()
+
+    class Meta:
+        db_table = "search_lexical_passage"
+        verbose_name = _("어휘 검색 조각")
+        verbose_name_plural = _("어휘 검색 조각")
+        # One GIN index per "at or below this level" (the rule's `access_level <= max_level`), so the planner
+        # scans only the postings of the levels a user may see: a BitmapOr of the index of their level (the
+        # rule's published part implies its predicate) and the uploader index (their own uploads).
+        indexes = [
+            GinIndex(fields=["search_vector"], name="idx_lexical_passage_vector"),
+            GinIndex(fields=["search_vector"], name="idx_lexical_passage_l1", condition=Q(access_level__lte=1)),
+            GinIndex(fields=["search_vector"], name="idx_lexical_passage_l2", condition=Q(access_level__lte=2)),
+            models.Index(fields=["uploaded_by_id"], name="idx_lexical_passage_uploader"),
+        ]
+
+    def __str__(self):
+        return str(self.id)

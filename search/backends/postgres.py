@@ -2,28 +2,41 @@
 
 Dense leg: pgvector HNSW (cosine) with 0.8's iterative index scans (`hnsw.iterative_scan = relaxed_order`),
 so a selective access rule or filter does not starve the list; `hnsw.ef_search` from SEARCH_HNSW_EF_SEARCH.
-Lexical leg: the query's tsquery (Kiwi morphemes | synonyms, & exact codes) over the 'simple' tsvector (GIN),
-ranked with BM25 (statistics of the partitions the user may search, MaxScore pruning) or ts_rank_cd.
+Lexical leg: the query's tsquery (Kiwi morphemes | synonyms, & exact codes) over the 'simple' tsvector (GIN) of
+search_lexical_passage (narrow copies of the chunk tsvectors with their document's access columns), ranked with
+BM25 (statistics of the partitions the user may search, MaxScore pruning) or ts_rank_cd.
 """
 
 import math
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from pgvector.django import CosineDistance
 
 from documents.models import DocumentChunk
 from search.criteria import SearchFilters, apply_filters
 from search.lexical import LexicalQuery, phrase_tsquery
-from search.models import LexiconPartition, LexiconPartitionTerm
+from search.models import LexicalPassage, LexiconPartition, LexiconPartitionTerm
 
 NAME = "postgres"
 
 
 def candidate_chunks(user, filters: SearchFilters):
     return apply_filters(DocumentChunk.objects.visible_to(user), filters)
+
+
+def lexical_candidates(user, filters: SearchFilters):
+    """The rows the lexical leg may score: search_lexical_passage (one narrow row per passage, kept by triggers)
+    within the access rule and `searchable()`, both filters on the row's own copy of its document's columns.
+    Other filters (type, department, metadata, dates, customers, products) go through the documents as on the
+    chunk table (criteria.apply_filters reads only `document__` relations, which this table has too)."""
+    rows = LexicalPassage.objects.visible_to(user).searchable(include_drafts=filters.include_drafts)
+    if filters != SearchFilters(include_drafts=filters.include_drafts):
+        rows = apply_filters(rows, filters)
+    return rows
 
 
 def dense_leg(user, vector, lexical: LexicalQuery, filters: SearchFilters, *, limit: int,
@@ -72,32 +85,57 @@ def lexical_leg(user, lexical: LexicalQuery, filters: SearchFilters, *, limit: i
     expression = lexical.tsquery()
     if not expression:
         return []
-    tsquery = SearchQuery(expression, search_type="raw", config="simple")
-    candidates = candidate_chunks(user, filters)  # built once: the access rule's queryset costs ms to build
-    matched = candidates.filter(search_vector=tsquery)
+    candidates = lexical_candidates(user, filters)
     if ranking == "ts_rank_cd":
+        tsquery = SearchQuery(expression, search_type="raw", config="simple")
         rows = (
-            matched.annotate(rank=SearchRank(F("search_vector"), tsquery, cover_density=True))
+            candidates.filter(search_vector=tsquery)
+            .annotate(rank=SearchRank(F("search_vector"), tsquery, cover_density=True))
             .order_by("-rank", "id")
             .values_list("id", "rank")[:limit]
         )
         return _with_timeout(lambda: list(rows), timeout_ms)
+    candidates = Rows.of(candidates)  # compiled once: building and compiling the rule's queryset costs ms
     partitions = LexiconPartition.objects.searched_by(user, include_drafts=filters.include_drafts)
-    return _bm25(lexical, matched, partitions=partitions, limit=limit, expression=expression, budget=budget,
-                 timeout_ms=timeout_ms, candidates=candidates)
+    return _bm25(lexical, candidates.matching(expression), partitions=partitions, limit=limit, expression=expression,
+                 budget=budget, timeout_ms=timeout_ms, candidates=candidates)
+
+
+class Rows:
+    """The SQL of a set of passages (columns id, search_vector), compiled once from a queryset and narrowed by
+    tsqueries as SQL text: a MaxScore round adds one condition, without building and compiling the access rule's
+    queryset again (a few ms per round in Python; docs/notes/issue-14.md, session 8). PostgreSQL pulls the
+    subqueries up, so the plans are those of the queryset with the condition added."""
+
+    def __init__(self, sql: str, params: tuple):
+        self.sql, self.params = sql, params
+
+    @classmethod
+    def of(cls, rows) -> "Rows":
+        if isinstance(rows, Rows):
+            return rows
+        try:
+            sql, params = rows.order_by().values("id", "search_vector").query.sql_with_params()
+        except EmptyResultSet:  # .none(): the user may see nothing
+            return cls("SELECT NULL::bigint AS id, NULL::tsvector AS search_vector WHERE false", ())
+        return cls(sql, tuple(params))
+
+    def matching(self, tsquery: str) -> "Rows":
+        return Rows(f"SELECT * FROM ({self.sql}) AS r WHERE r.search_vector @@ to_tsquery('simple', %s)",
+                    (*self.params, tsquery))
 
 
 def _with_timeout(run, timeout_ms: int):
-    """Run `run()` with statement_timeout = `timeout_ms` (0 = none), restoring the previous value afterwards."""
+    """Run `run()` (every statement of a leg) with statement_timeout = `timeout_ms` (0 = none), restoring the
+    previous value afterwards; a statement cancelled by it raises LexicalTimeout."""
     if timeout_ms <= 0:
         return run()
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        previous = cursor.fetchone()[0]
     try:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{timeout_ms}ms"])
+            with connection.cursor() as cursor:  # read and set in one round trip
+                cursor.execute("SELECT current_setting('statement_timeout'), "
+                               "set_config('statement_timeout', %s, true)", [f"{timeout_ms}ms"])
+                previous = cursor.fetchone()[0]
             result = run()  # on error the savepoint rollback restores the setting
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
@@ -127,13 +165,21 @@ def lexicon_statistics(phrases: list[tuple[str, ...]], *, partitions) -> tuple[i
     count 0 passages, get the largest IDF and pass for the rarest word of the query, whatever the budget)."""
     phrases = [tuple(lexeme for word in phrase for lexeme in (word.split() or [word])) for phrase in phrases]
     words = sorted({word for phrase in phrases for word in phrase})
-    found = dict(
-        LexiconPartitionTerm.objects.filter(term__in=words, partition__in=partitions.values("id"))
-        .values("term").annotate(total=Sum("passages")).values_list("term", "total")
-    )
-    totals = partitions.aggregate(passages=Sum("passages"), lexemes=Sum("lexemes"))
-    passages = max(int(totals["passages"] or 0), 0)
-    mean_length = (totals["lexemes"] or 0) / passages if passages else 1.0
+    try:
+        p_sql, p_params = partitions.order_by().values("id", "passages", "lexemes").query.sql_with_params()
+    except EmptyResultSet:  # .none(): nothing searchable
+        return 0, 1.0, [0 for _phrase in phrases]
+    # One round trip: the totals (term NULL), then each word's passages over the same partitions.
+    sql = (f"SELECT NULL::text, sum(p.passages), sum(p.lexemes) FROM ({p_sql}) AS p "
+           f"UNION ALL SELECT t.term, sum(t.passages), NULL FROM {LexiconPartitionTerm._meta.db_table} AS t "
+           f"WHERE t.term = ANY(%s) AND t.partition_id IN (SELECT q.id FROM ({p_sql}) AS q) GROUP BY t.term")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*p_params, words, *p_params])
+        rows = cursor.fetchall()
+    found = {term: total for term, total, _lexemes in rows if term is not None}
+    totals = next((total, lexemes) for term, total, lexemes in rows if term is None)
+    passages = max(int(totals[0] or 0), 0)
+    mean_length = float(totals[1] or 0) / passages if passages else 1.0
     return passages, mean_length, [min(max(int(found.get(word, 0)), 0) for word in phrase) for phrase in phrases]
 
 
@@ -156,6 +202,7 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
     (measured in docs/notes/issue-5.md); a code in the query is required, so it bounds the candidates itself.
     prune=False scores every match (the reference the pruning is tested against).
 
+    `matched` and `candidates` are querysets or Rows (compiled once here either way).
     `candidates`: `matched` before its tsquery filter. When given, a round over the essential words filters on
     (essential words) & (required codes) alone: that implies the whole expression, and the GIN scan then reads
     only the rare words' posting lists instead of also building the bitmap of every common word's passages
@@ -163,6 +210,8 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
     """
     budget = settings.SEARCH_LEXICAL_BUDGET if budget is None else budget
     timeout_ms = int(settings.SEARCH_LEXICAL_TIMEOUT_MS or 0) if timeout_ms is None else timeout_ms
+    matched = Rows.of(matched)
+    candidates = None if candidates is None else Rows.of(candidates)
     phrases = [(term,) for term in lexical.terms] + list(lexical.synonyms)
     alternatives = [phrase_tsquery(p) for p in phrases]
     required = [phrase_tsquery(p) for p in lexical.required]
@@ -184,14 +233,13 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
     def narrowed(essential, operator=" | "):
         words = f"({operator.join(alternatives[i] for i in essential)})"
         if candidates is None:
-            return matched.filter(search_vector=SearchQuery(f"({expression}) & {words}", search_type="raw",
-                                                            config="simple"))
-        query = " & ".join([words, *required])
-        return candidates.filter(search_vector=SearchQuery(query, search_type="raw", config="simple"))
+            return matched.matching(f"({expression}) & {words}")
+        return candidates.matching(" & ".join([words, *required]))
 
     if not within_budget(dfs[order[0]]) and len(order) > 1:
         # Even the rarest word is common: score the passages that contain the two rarest words together.
-        return _with_timeout(lambda: _score(narrowed(order[:2], " & "), units, idfs, avgdl, limit=limit), timeout_ms)
+        return _with_timeout(lambda: _score(narrowed(order[:2], " & "), units, idfs, avgdl, limit=limit),
+                                  timeout_ms)
     j = 1
     if budget > 0:
         while j < len(order) and within_budget(covered(j + 1)):
@@ -200,23 +248,27 @@ def _bm25(lexical: LexicalQuery, matched, *, partitions, limit: int, expression:
         while j < len(order) and covered(j) < limit:
             j += 1  # no point scoring fewer passages than the limit
     bound = lambda rest: BM25_MAX_NORM * (sum(idfs[i] for i in rest) + required_idf)  # noqa: E731
-    while True:
-        essential, rest = order[:j], order[j:]
-        subset = narrowed(essential) if rest else matched
-        rows = _with_timeout(lambda: _score(subset, units, idfs, avgdl, limit=limit), timeout_ms)
-        if not rest or (len(rows) >= limit and rows[-1][1] > bound(rest)):
-            return rows  # exact
-        # Widen straight to the first essential set whose outside can no longer reach the limit-th score.
-        theta = rows[-1][1] if len(rows) >= limit else -1.0
-        j += 1
-        while j < len(order) and bound(order[j:]) >= theta:
+
+    def rounds(j):
+        while True:
+            essential, rest = order[:j], order[j:]
+            rows = _score(narrowed(essential) if rest else matched, units, idfs, avgdl, limit=limit)
+            if not rest or (len(rows) >= limit and rows[-1][1] > bound(rest)):
+                return rows  # exact
+            # Widen straight to the first essential set whose outside can no longer reach the limit-th score.
+            theta = rows[-1][1] if len(rows) >= limit else -1.0
             j += 1
-        if not within_budget(covered(j)):
-            return rows  # the rare words' passages, ranked exactly among themselves
+            while j < len(order) and bound(order[j:]) >= theta:
+                j += 1
+            if not within_budget(covered(j)):
+                return rows  # the rare words' passages, ranked exactly among themselves
+
+    return _with_timeout(lambda: rounds(j), timeout_ms)  # set once for every round's statement
 
 
 def _score(subset, units, idfs, avgdl, *, limit):
-    m_sql, m_params = subset.order_by().values("id", "search_vector").query.sql_with_params()
+    subset = Rows.of(subset)
+    m_sql, m_params = subset.sql, subset.params
     terms = " + ".join("%s::float8 * (m.search_vector @@ to_tsquery('simple', %s))::int" for _ in units)
     norm = (f"({BM25_K1 + 1}::float8 / (1 + {BM25_K1}::float8 * (1 - {BM25_B}::float8 + {BM25_B}::float8 * "
             "length(m.search_vector) / %s::float8)))")

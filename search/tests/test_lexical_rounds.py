@@ -1,5 +1,6 @@
 """The lexical leg's MaxScore rounds after issue 14 session 7: rounds filter on the essential words (and codes)
-alone, a word with a space counts its rarest lexeme's passages, and the score is computed in one pass."""
+alone, a word with a space counts its rarest lexeme's passages, and the score is computed in one pass; since
+session 8 over the side table (search_lexical_passage) too, with the candidates' SQL compiled once (Rows)."""
 
 import pytest
 
@@ -23,13 +24,14 @@ def _corpus():
         make_indexed_document([f"보고 회의 ATV-10 노바스크 {'정리 ' * i}"], title=f"노바스크 {i}")
 
 
+@pytest.mark.parametrize("source", ["candidate_chunks", "lexical_candidates"])  # the chunk table, the side table
 @pytest.mark.parametrize("query", ["영업 보고 회의 리피토 처방", "ATV-10 영업 보고 회의 리피토 노바스크"])
-def test_rounds_over_the_essential_words_alone_rank_as_rounds_within_the_whole_expression(query):
+def test_rounds_over_the_essential_words_alone_rank_as_rounds_within_the_whole_expression(query, source):
     _corpus()
     user = UserFactory()
     lexical = analyse(query, synonyms=lambda _q: [])
     expression = lexical.tsquery()
-    candidates = postgres.candidate_chunks(user, SearchFilters())
+    candidates = getattr(postgres, source)(user, SearchFilters())
     matched = candidates.filter(search_vector=postgres.SearchQuery(expression, search_type="raw", config="simple"))
     partitions = LexiconPartition.objects.searched_by(user)
     full = postgres._bm25(lexical, matched, partitions=partitions, limit=100, expression=expression, prune=False)
@@ -41,6 +43,10 @@ def test_rounds_over_the_essential_words_alone_rank_as_rounds_within_the_whole_e
             alone = postgres._bm25(lexical, matched, partitions=partitions, limit=limit, expression=expression,
                                    budget=budget, candidates=candidates)
             assert alone == within, (budget, limit)
+            compiled = postgres._bm25(lexical, postgres.Rows.of(candidates).matching(expression),
+                                      partitions=partitions, limit=limit, expression=expression, budget=budget,
+                                      candidates=postgres.Rows.of(candidates))  # as the leg passes them
+            assert alone == within == compiled, (budget, limit)
             if budget == 0:  # no budget: MaxScore is exact
                 assert [c for c, _s in alone] == [c for c, _s in full[:limit]]
     # Through the leg itself (which passes the candidates), every returned passage matches the whole expression.
