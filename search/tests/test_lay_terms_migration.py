@@ -8,9 +8,11 @@ BEFORE = [("search", "0007_answer_lexicon_code_pattern")]
 AFTER = [("search", "0008_answer_lexicon_lay_terms")]
 
 
-def migrate(targets):
+def migrate(targets=None):
+    """To `targets`, or back to the latest state (every leaf) when None."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
@@ -34,4 +36,4 @@ def test_lay_terms_keep_admin_edits_and_go_back_cleanly():
     assert not back.filter(name="치과 시술").exists()
     elderly = back.get(name="고령자")
     assert "노년층" in elderly.question_terms and "연세" not in elderly.question_terms
-    migrate(AFTER)
+    migrate()
