@@ -10,6 +10,7 @@ question's other subjects. Only the question goes through Kiwi; the dictionaries
 import re
 import time
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -160,6 +161,7 @@ def _collapsed(letters: str) -> str:
     return re.sub(r"(.)\1+", r"\1", letters)
 
 
+@lru_cache(maxsize=8192)  # every product form is keyed again for each Latin word of each question
 def hangul_key(word: str) -> str:
     """The consonants of a Hangul name ("" when it has other letters)."""
     out = []
@@ -171,7 +173,8 @@ def hangul_key(word: str) -> str:
     return _collapsed("".join(out))
 
 
-def latin_keys(word: str) -> set[str]:
+@lru_cache(maxsize=2048)
+def latin_keys(word: str) -> frozenset[str]:
     """The consonants of a Latin name as Korean would write them; a post-vocalic r may be silent ("Norvasc" =
     노바스크), ch, a soft g and an initial x may be read either way ("Xarelto" = 자렐토, "Xyzal" = 씨잘)."""
     w = _collapsed(re.sub(r"[^a-z]", "", word.casefold()))
@@ -180,7 +183,7 @@ def latin_keys(word: str) -> set[str]:
     for pattern, readings in ((r"^x", ("s", "j")), (r"x", ("ks",)), (r"ch", ("k", "j")), (r"g(?=[eiy])", ("k", "j")),
                               (r"(?<=[aeiouy])r(?![aeiouy])", ("r", ""))):
         variants = {re.sub(pattern, reading, v) for v in variants for reading in readings}
-    return {_collapsed(re.sub(r"c(?=[eiy])", "s", v).translate(_LATIN_CONSONANTS)) for v in variants}
+    return frozenset(_collapsed(re.sub(r"c(?=[eiy])", "s", v).translate(_LATIN_CONSONANTS)) for v in variants)
 
 
 _LATIN_CONSONANTS = str.maketrans({"b": "p", "f": "p", "v": "p", "d": "t", "g": "k", "q": "k", "c": "k", "l": "r",
