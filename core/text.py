@@ -73,7 +73,7 @@ STOP_NOUNS = FUNCTION_WORDS | frozenset({
     "mg", "ml", "mcg", "g", "kg", "iu", "정", "회",
     "번", "개", "알", "가지", "건", "뭘", "게", "데", "나", "우리", "회사", "전", "후", "이상", "이하", "미만", "초과",
     "내", "안", "만", "씩", "쯤", "부터", "까지", "확인", "필요", "가능", "해", "동안", "계속", "혹시", "먼저", "같이",
-    "함께", "그냥", "보통", "정말", "선생", "선생님",
+    "함께", "그냥", "보통", "정말", "선생", "선생님", "주의", "조심",  # "무엇을 주의해야" asks what the passage says
 })
 # Attributes asked about an entity ("what is its dosage?"): a question made only of these needs the
 # entity of the previous turn.

@@ -33,10 +33,12 @@ def pdf_bytes(pages: list[str], *, encrypt_with: str | None = None) -> bytes:
         pdf.setFont("HYSMyeongJo-Medium", 11)
         y = 800
         for line in page.split("\n"):
+            if y < 40:  # the page is full: go on on the next one (never drop the rest of the text)
+                pdf.showPage()
+                pdf.setFont("HYSMyeongJo-Medium", 11)
+                y = 800
             pdf.drawString(50, y, line)
             y -= 16
-            if y < 40:
-                break
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -29,6 +29,9 @@ MAX_QUOTE_CHARS = 300
 SUBJECT_COVERAGE_MIN = 0.5  # share of an unspecific question's subjects the answering unit (or its context) must hold
 OFF_TOPIC_DENSE_MIN = 0.84  # below this e5 similarity (answerable dev questions: min 0.845), partial overlap is no evidence
 EXTRA_QUOTE_RATIO = 0.9
+# The people and places of a rep's work: a question naming them is about the work, whatever words it uses.
+WORKPLACE_WORDS = frozenset({"의사", "선생님", "교수", "교수님", "원장", "원장님", "약사", "간호사", "보건의료인", "의료인",
+                             "의료진", "병원", "의원", "약국", "거래처", "회사", "영업사원", "직원", "사원", "고객", "환자"})
 # Nouns of any question about a medicine: holding them says nothing about what was asked.
 GENERIC_SUBJECTS = frozenset({"복용", "투여", "사용", "환자", "약", "경우", "방법", "때", "정도", "문제", "제품", "의약품"})  # a further quote must score this close to the best one
 
@@ -62,6 +65,7 @@ class Unit:
     context: str  # title, section, the heading or FAQ question above it
     header: tuple[str, ...] = ()
     cells: tuple[str, ...] = ()
+    paragraph: str = ""  # the line a sentence is in: "판토록정 40mg은 … . 인하 전 약가로 …" share what they are about
 
 
 @dataclass
@@ -195,7 +199,7 @@ def read_units(passage: Passage, rank: int) -> list[Unit]:
             if faq and len(text) < 20:
                 text = f"{_faq_label(faq)} — {text}"
             units.append(Unit(n=passage.n, rank=rank, position=position, text=text,
-                              context=f"{base_context} {heading} {faq}".strip()))
+                              context=f"{base_context} {heading} {faq}".strip(), paragraph=line))
     return units
 
 
@@ -316,6 +320,9 @@ def _render(unit: Unit, question: Question, stated: set[str], evidence: dict[str
     if not unit.header:
         return " · ".join(unit.cells)
     folded_forms = [f for p in question.products for f in p.forms] + question.strengths
+    asked = compact(question.text)
+    asked_terms = [t for a in question.attributes for t in a.question_terms + a.evidence_terms
+                   if len(t) >= 2 and not t.startswith(("re:", "~"))]
     keys, values = [], []
     for index, (head, cell) in enumerate(zip(unit.header, unit.cells)):
         cell_folded = compact(cell)
@@ -323,21 +330,36 @@ def _render(unit: Unit, question: Question, stated: set[str], evidence: dict[str
         if index == 0 or any(compact(form) in cell_folded for form in folded_forms) or (
                 STRENGTH.fullmatch(cell) and any(word in head for word in ("함량", "규격", "제품"))):
             keys.append(cell)
-        elif any(states(term, f"{head} {cell}".casefold()) for name in stated for term in evidence[name]):
-            values.append(f"{head} {cell}")
+        elif any(states(term, f"{head} {cell}".casefold()) for name in stated for term in evidence[name]) or (
+                compact(head) in asked or any(states(term, head.casefold()) for term in asked_terms)):
+            values.append(f"{head} {cell}")  # or the column the question names ("1회 용량" for "용량")
     if not values:
         values = [f"{h} {c}" for i, (h, c) in enumerate(zip(unit.header, unit.cells)) if c not in keys and i > 0]
     return f"{' '.join(keys)} — {', '.join(values)}"
 
 
+# Columns that say which product a row is ("규격 50mg"), not what is stated of it: a price row names a strength
+# but states no dose.
+IDENTITY_HEADS = ("제품", "품목", "함량", "규격", "포장", "성분")
+
+
+def _stating_text(unit: Unit) -> str:
+    """What a unit states: a row's cells under its headers, only the header word for identity columns."""
+    if not unit.header:
+        return unit.text
+    return " ".join(head if any(word in head for word in IDENTITY_HEADS) else f"{head} {cell}"
+                    for head, cell in zip(unit.header, unit.cells))
+
+
 def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     text, context = unit.text.casefold(), unit.context.casefold()
+    stating = _stating_text(unit).casefold()
     stated = set()
     attribute_score = 0.0
     required = question.required_attributes
     codes_stated = bool(question.codes) and all(c in compact(unit.text) for c in question.codes)
     for attribute in required:
-        own_text, own_context = _without(text, attribute.excluded), _without(context, attribute.excluded)
+        own_text, own_context = _without(stating, attribute.excluded), _without(context, attribute.excluded)
         if any(states(term, own_text) for term in attribute.evidence_terms) or (
                 codes_stated and _asks_code(attribute)):
             stated.add(attribute.name)
@@ -454,6 +476,7 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
     by_key = {p.key: p for p in named}
     products = [by_key.pop(p.key, p) for p in products] + list(by_key.values())
     _adopt_named_products(question, named)
+    _drop_unread_spellings(question, read)
     catalog = Catalog(products, question)
     units = [(unit, passage) for rank, passage in enumerate(read) for unit in read_units(passage, rank)]
 
@@ -480,7 +503,7 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
     required = question.required_attributes
     evidence = {a.name: a.evidence_terms for a in required}
     if question.strengths or question.codes:
-        exact = [s for s in scored if all(x in compact(s.unit.text + " " + s.unit.context)
+        exact = [s for s in scored if all(x in compact(f"{s.unit.text} {s.unit.context} {s.unit.paragraph}")
                                           for x in question.strengths + question.codes)]
         if not exact:
             asked = " ".join(question.strengths + question.codes)
@@ -516,6 +539,12 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
         unnamed = _unnamed_subjects(question, read, answering, catalog)
         if unnamed:
             return _product_not_found(question, unnamed)
+        if not question.products and answering:
+            # Without a product, an attribute alone ("선물", "점심", "언제 해야") is no evidence: the passage must
+            # also be about what the question names ("여자친구 크리스마스 선물" is not the gift rule's subject).
+            answering = _about_named_subjects(question, answering, read)
+            if not answering:
+                return _off_topic(question)
         scored = answering
     elif question.subjects:
         # About the asked product, a unit stating the question's own measured numbers answers a sentence
@@ -530,9 +559,7 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
             if question.products:
                 return _near_miss(question, scored, passages, _("%(subject)s의 %(labels)s에 대한 내용은 문서에 없습니다.")
                                   % {"subject": _subject(question), "labels": " ".join(question.subjects)})
-            return Answer(answerable=False, reason="off_topic", question=question,
-                          message=_("볼 수 있는 문서에서 '%(subjects)s'에 대한 내용을 찾지 못했습니다. "
-                                    "추측으로 답하지 않겠습니다.") % {"subjects": " ".join(question.subjects)})
+            return _off_topic(question)
         scored = answering
     elif not question.products:
         return Answer(answerable=False, reason="off_topic", question=question,
@@ -565,6 +592,33 @@ def compose(question_text: str, passages: list[Passage], *, question: Question |
     confidence = round(min(1.0, ranked[0].score / 6.0), 3)
     return Answer(answerable=True, reason="answered", question=question, quotes=quotes, confidence=confidence,
                   considered=sorted({s.unit.n for s in scored}))
+
+
+def _drop_unread_spellings(question: Question, read: list[Passage]) -> None:
+    """A Latin word whose consonants happen to spell a product no evidence names ("probation" and 포리부틴) is a
+    word of the question, not that product."""
+    texts = [fold(f"{p.title} {p.section} {p.text}") for p in read]
+    for product in [p for p in question.products if p.key in question.spelled]:
+        if not any(_mentions(text, product) for text in texts):
+            question.products.remove(product)
+            question.subjects.append(question.spelled.pop(product.key))
+
+
+def _off_topic(question: Question) -> Answer:
+    return Answer(answerable=False, reason="off_topic", question=question,
+                  message=_("볼 수 있는 문서에서 '%(subjects)s'에 대한 내용을 찾지 못했습니다. "
+                            "추측으로 답하지 않겠습니다.") % {"subjects": " ".join(question.subjects)})
+
+
+def _about_named_subjects(question: Question, answering: list[_Scored], read: list[Passage]) -> list[_Scored]:
+    """The answering units whose passage holds one of the Hangul words the question names besides its attributes
+    (all of them when it names none: a Latin word is often the English name of what documents write in Korean,
+    or when it names the people and places of the work itself: "의사 선생님 결혼식 축의금" asks the gift rules)."""
+    named = [s for s in question.subjects if s not in GENERIC_SUBJECTS and re.search("[가-힣]", s)]
+    if not named or any(word in WORKPLACE_WORDS for word in named):
+        return answering
+    texts = {p.n: fold(f"{p.title} {p.section} {p.text}") for p in read}
+    return [s for s in answering if any(word in texts.get(s.unit.n, "") for word in named)]
 
 
 def _unnamed_subjects(question: Question, read: list[Passage], answering: list[_Scored], catalog: Catalog) -> list[str]:

@@ -11,6 +11,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import groupby
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -22,7 +23,7 @@ from documents.visibility import Searchable
 from sales.models import Product as SalesProduct
 from search.models import AnswerAttribute, DrugSynonym, SynonymKind
 
-CACHE_KEY = "search:answer-dictionaries:v3"
+CACHE_KEY = "search:answer-dictionaries:v4"
 VERSION_KEY = "search:answer-dictionaries:version"
 CACHE_SECONDS = 300
 # Dosage forms a brand is written with ("아보다트연질캡슐" is 아보다트), longest first: the first that ends a name
@@ -31,9 +32,13 @@ PRODUCT_SUFFIXES = tuple(sorted((
     "필름코팅정", "구강붕해정", "서방형정", "서방정", "장용정", "연질캡슐", "경질캡슐", "서방캡슐", "장용캡슐", "캡슐", "정", "주",
     "주사액", "시럽", "흡입제", "패치", "연고", "크림", "현탁액"), key=len, reverse=True))
 NOUN_TAGS = ("NNG", "NNP", "SL", "SH", "XR", "NR")  # core.text's, and numerals (NR: 세 가지, 두 번)
-NUMBER = re.compile(r"\d+(?:[.,/]\d+)*\s*(?:mg/dl|mg|mcg|µg|ug|g|ml|l|iu|%|kg|원|세|시간|일|주|개월|년|정|회|mmhg)?",
+NUMBER = re.compile(r"\d+(?:[.,/]\d+)*\s*(?:ml/min|mg/dl|mg|mcg|µg|ug|g|ml|l|iu|%|kg|원|세|시간|일|주|개월|년|정|회|mmhg)?",
                     re.IGNORECASE)
-STRENGTH = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*\s*(?:mg|mcg|µg|ug|g|ml)\b", re.IGNORECASE)
+# A strength, not a rate: "49mL/min" is a renal function, "5mg/kg" a dose by weight.
+STRENGTH = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*\s*(?:mg|mcg|µg|ug|g|ml)\b(?!\s*/\s*[a-z가-힣])",
+                      re.IGNORECASE)
+# A range asked as the documents' tables write their rows ("30~49mL/min" → the "30~49" row).
+NUMBER_SPAN = re.compile(r"(\d+(?:\.\d+)?)\s*[~∼-]\s*(\d+(?:\.\d+)?)")
 CODE = re.compile(r"(?<!\d)\d{9}(?!\d)|\b[A-Za-z]{2,}-\d+\b")
 # Durations said in words, as documents write them ("일주일 안에" → "7일 이내").
 NUMBER_WORD_VALUES = {"일주일": ["7일", "1주"], "한주": ["7일", "1주"], "이틀": ["2일"], "사흘": ["3일"], "나흘": ["4일"],
@@ -46,6 +51,7 @@ AGE_IN_WORDS = re.compile(r"(?<![가-힣\d])(" + "|".join(sorted(NATIVE_NUMBERS,
 ASKED_UNIT = re.compile(r"며칠(?!째)|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml|%|퍼센트)(?!\s*째)",
                         re.IGNORECASE)
 GENERIC_ATTRIBUTES = frozenset({"용량", "절차"})
+LIMIT, MAXIMUM_DOSE = "한도", "최대 용량"
 # Verbs of every question ("먹어도 되나요", "해야 해"): they say nothing about which sentence answers.
 COMMON_VERBS = frozenset({"하", "되", "있", "없", "먹", "주", "보", "가", "오", "나", "들", "알", "쓰", "받", "않", "같",
                           "괜찮", "좋", "말", "드리", "드시", "싶", "지", "이", "아니", "어떻", "그렇", "이렇", "챙기",
@@ -88,6 +94,7 @@ class Question:
     keyword_style: bool = False  # nouns only ("베타미가 임부 투여"), no verb or sentence ending
     phrases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (written form, its subject nouns)
     compares: bool = False
+    spelled: dict[str, str] = field(default_factory=dict)  # product key -> the Latin word read as its name
 
     @property
     def required_attributes(self) -> list[Attribute]:
@@ -129,7 +136,8 @@ def base_name(name: str) -> str:
 SALT_ENDINGS = tuple(sorted((
     "염산염", "인산염", "황산염", "질산염", "초산염", "아세트산염", "말레산염", "푸마르산염", "숙신산염", "타르타르산염",
     "시트르산염", "베실산염", "메실산염", "토실산염", "브롬화수소산염", "살리실산염", "나트륨", "칼슘", "칼륨", "마그네슘",
-    "수화물", "일수화물", "이수화물", "삼수화물", "무수물", "디소프록실"), key=len, reverse=True))
+    "수화물", "일수화물", "이수화물", "삼수화물", "세스퀴수화물", "무수물", "디소프록실", "황산수소염", "옥살산염",
+    "실렉세틸", "메독소밀"), key=len, reverse=True))
 
 
 def ingredient_base(name: str) -> str:
@@ -176,12 +184,13 @@ def hangul_key(word: str) -> str:
 @lru_cache(maxsize=2048)
 def latin_keys(word: str) -> frozenset[str]:
     """The consonants of a Latin name as Korean would write them; a post-vocalic r may be silent ("Norvasc" =
-    노바스크), ch, a soft g and an initial x may be read either way ("Xarelto" = 자렐토, "Xyzal" = 씨잘)."""
+    노바스크), so may a final d after n ("Atacand" = 아타칸), ch, a soft g and an initial x may be read either way
+    ("Xarelto" = 자렐토, "Xyzal" = 씨잘)."""
     w = _collapsed(re.sub(r"[^a-z]", "", word.casefold()))
     w = w.replace("ph", "p").replace("th", "t").replace("qu", "k")
     variants = {w}
     for pattern, readings in ((r"^x", ("s", "j")), (r"x", ("ks",)), (r"ch", ("k", "j")), (r"g(?=[eiy])", ("k", "j")),
-                              (r"(?<=[aeiouy])r(?![aeiouy])", ("r", ""))):
+                              (r"(?<=[aeiouy])r(?![aeiouy])", ("r", "")), (r"(?<=n)d$", ("d", ""))):
         variants = {re.sub(pattern, reading, v) for v in variants for reading in readings}
     return frozenset(_collapsed(re.sub(r"c(?=[eiy])", "s", v).translate(_LATIN_CONSONANTS)) for v in variants)
 
@@ -223,7 +232,39 @@ def transliterated(word: str, products: list["Product"]) -> "Product | None":
         return None
     keys = {k for k in latin_keys(word) if len(k) >= (2 if "-" in word else 3)}
     found = {p.key: p for p in products for form in p.forms if hangul_key(form) in keys}
+    if len(found) > 1:
+        # Names with the same consonants ("Abilify": 아빌리파이 and 펠루비): the one whose vowels are the word's.
+        latin = _vowels_of_latin(word)
+        closeness = {key: max(_common_vowels(latin, _vowels_of_hangul(form)) for form in product.forms
+                              if hangul_key(form) in keys) for key, product in found.items()}
+        best = max(closeness.values())
+        found = {key: found[key] for key, value in closeness.items() if value == best}
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+# Vowel classes: Hangul medials (ㅏ … ㅣ, ㅡ written only between consonants) and Latin vowels, as Korean hears them.
+_MEDIAL_CLASS = "aeaeoeoeoaeeouoeiu_ii"  # ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ
+
+
+def _vowels_of_hangul(word: str) -> str:
+    classes = [_MEDIAL_CLASS[(ord(c) - 0xAC00) % 588 // 28] for c in word if 0 <= ord(c) - 0xAC00 < 11172]
+    return _collapsed("".join(c for c in classes if c != "_"))
+
+
+def _vowels_of_latin(word: str) -> str:
+    return _collapsed("".join("i" if c == "y" else c for c in word.casefold() if c in "aeiouy"))
+
+
+def _common_vowels(a: str, b: str) -> float:
+    """Longest common subsequence of two vowel skeletons, over the shorter one's length."""
+    if not a or not b:
+        return 0.0
+    row = [0] * (len(b) + 1)
+    for x in a:
+        previous = 0
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], previous + 1 if x == y else max(row[j], row[j - 1])
+    return row[-1] / min(len(a), len(b))
 
 
 def _forms(*names: str) -> set[str]:
@@ -303,6 +344,15 @@ def _titled_products() -> dict[str, set[str]]:
             match = re.search(re.escape(name) + r"\s*\(([^()\n]{2,60})\)", text)
             if match and INGREDIENT.fullmatch(match.group(1).strip()):
                 names[name] |= _ingredient_forms(match.group(1))
+    # Price lists name products no sheet describes, with their ingredient in a column ("판토록정 | 판토프라졸…").
+    public_chunks = DocumentChunk.objects.filter(document__in=Document.objects.filter(public))
+    tabled = public_chunks.filter(text__contains="|", text__regex=r"(^|\n)\s*(제품|품목|품명)[^\n]*\|\s*(주?성분)")
+    rows = public_chunks.filter(document_id__in=tabled.values("document_id"), text__contains="|").order_by(
+        "document_id", "ordinal").values_list("document_id", "text")
+    for _document_id, texts in groupby(rows.iterator(), key=lambda row: row[0]):
+        for name, ingredient in _table_ingredients(text for _id, text in texts):
+            if name not in DOSAGE_FORMS and len(base_name(name)) >= 2 and base_name(name) not in STOP_NOUNS:
+                names.setdefault(name, set()).update(_ingredient_forms(ingredient))
     return names
 
 
@@ -364,6 +414,7 @@ def understand(text: str) -> Question:
             product = transliterated(match.group(), products)
             if product is not None:
                 question.products.append(product)
+                question.spelled[product.key] = match.group().casefold()
                 consumed.append(match.span())
     for product in products:
         words = combination_words(product, names, text) if any("·" in f for f in product.forms) else []
@@ -413,6 +464,12 @@ def understand(text: str) -> Question:
             if term and span is not None and attribute not in question.attributes:
                 question.attributes.append(attribute)
                 consumed.append(span)
+    if any(p.known for p in question.products) and any(a.name == LIMIT for a in question.attributes):
+        # A limit asked of a medicine ("바이토린 … 얼마까지 쓸 수") is its maximum dose, not a spending limit.
+        maximum = next((a for a in attributes if a.name == MAXIMUM_DOSE), None)
+        question.attributes = [a for a in question.attributes if a.name != LIMIT]
+        if maximum is not None and maximum not in question.attributes:
+            question.attributes.append(maximum)
     question.attributes = _specific_first(question.attributes)
 
     question.strengths = [compact(m.group()) for m in STRENGTH.finditer(text)]
@@ -420,6 +477,7 @@ def understand(text: str) -> Question:
     question.numbers = [compact(m.group()) for m in NUMBER.finditer(text) if any(c.isdigit() for c in m.group())]
     for match in NUMBER.finditer(text):
         consumed.append(match.span())
+    question.numbers.extend(f"{low}~{high}" for low, high in NUMBER_SPAN.findall(text))
     for match in AGE_IN_WORDS.finditer(text):  # "세 살짜리" → 3세, as the documents write ages
         count = match.group(1)
         question.numbers.append(f"{count if count.isdigit() else NATIVE_NUMBERS[count]}세")
@@ -514,8 +572,11 @@ def _find(text: str, term: str) -> tuple[int, int] | None:
 def _find_word(text: str, term: str, starts: set[int]) -> tuple[int, int] | None:
     """`_find`, where a written term must begin where one of the question's morphemes begins: "금기" in
     "병용금기" (병용 + 금기), not "용도" in "비용도" (비용 + 도)."""
-    if term.startswith("re:") or not term or term[0].isascii():
+    if term.startswith("re:") or not term:
         return _find(text, term)
+    if term[0].isascii():  # a Latin term is a whole word: "edi" is not in "carvedilol"
+        match = re.search(r"(?<![a-z])" + re.escape(term) + r"(?![a-z])", text)
+        return match.span() if match else None
     position = text.find(term)
     while position >= 0:
         if position in starts:
@@ -566,9 +627,8 @@ def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
     found: dict[str, Product] = {}
     by_form = {form: product for product in known for form in product.forms}
     for text in texts:
-        for match in LOCAL_PRODUCT.finditer(text):
-            name = match.group(1) or match.group(3)
-            ingredient = (match.group(2) or "").strip()
+        named = [(m.group(1) or m.group(3), (m.group(2) or "").strip()) for m in LOCAL_PRODUCT.finditer(text)]
+        for name, ingredient in named + _table_ingredients(text):
             base = base_name(name).casefold()
             if name in DOSAGE_FORMS or base in STOP_NOUNS:
                 continue
@@ -582,6 +642,41 @@ def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
             if product is not known_product:  # a local product, or a known one with ingredient forms added
                 found[key] = product
     return list(found.values())
+
+
+def _table_ingredients(texts) -> list[tuple[str, str]]:
+    """(product, ingredient) of the rows of a table whose header has a product and an ingredient column
+    ("제품명 | 성분 | 규격 …" / "판토록정 | 판토프라졸나트륨세스퀴수화물 | 20mg …"): price lists name products no
+    sheet describes, and a question may ask by the ingredient ("pantoprazole 20mg 보험약가"). `texts` are one
+    passage, or a document's passages in order (a table's rows go on in the next passage under the same header)."""
+    pairs, columns = [], None
+    for text in [texts] if isinstance(texts, str) else texts:
+        found, columns = _rows_with_ingredients(text, columns)
+        pairs += found
+    return pairs
+
+
+def _rows_with_ingredients(text: str, columns) -> tuple[list[tuple[str, str]], tuple[int, int] | None]:
+    """One passage's rows under `columns` (carried from the passage before until a line of prose ends the table),
+    and the columns in force at its end."""
+    pairs, in_table = [], False
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("|")] if "|" in line else []
+        if not cells:
+            if line.strip() and in_table:
+                columns = None  # prose after the table: what follows is another table
+            continue
+        in_table = True
+        product_at = next((i for i, c in enumerate(cells) if c.startswith(("제품", "품목", "품명"))), None)
+        ingredient_at = next((i for i, c in enumerate(cells) if c.startswith(("성분", "주성분"))), None)
+        if product_at is not None and ingredient_at is not None:
+            columns = (product_at, ingredient_at)
+            continue
+        if columns and len(cells) > max(columns):
+            name, ingredient = cells[columns[0]], cells[columns[1]]
+            if TITLE_PRODUCT.fullmatch(name) and INGREDIENT.fullmatch(ingredient):
+                pairs.append((name, ingredient))
+    return pairs, columns
 
 
 def _looks_like_product(surface: str, nouns: list[str]) -> bool:

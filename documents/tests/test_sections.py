@@ -64,3 +64,13 @@ def test_docx_heading_style_names_the_section_of_the_passages_under_it(upload):
     chunks = sections_of(upload(UserFactory(), "주의사항.docx", content))
 
     assert chunks == [("사용상의 주의사항", "사용상의 주의사항\n소아에 대한 안전성은 확립되지 않았다.")]
+
+
+def test_a_pdf_page_longer_than_a_sheet_keeps_every_line(upload):
+    # The demo and bench documents are built with pdf_bytes: a long page goes on on the next sheet, never cut.
+    lines = [f"{n}. 항목 {n}의 설명입니다." for n in range(1, 71)]
+
+    chunks = sections_of(upload(UserFactory(), "긴 안내.pdf", builders.pdf_bytes(["\n".join(lines)])))
+
+    text = "\n".join(body for _section, body in chunks)
+    assert "70. 항목 70의 설명입니다." in text and "1. 항목 1의 설명입니다." in text
