@@ -386,6 +386,8 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     states_asked_unit = bool(question.asked_unit) and bool(re.search(r"\d\s*(?:" + readings + ")", text))
     if states_asked_unit:
         number_score += 1.0
+    if question.wanted_figure and re.search(question.wanted_figure, text):
+        number_score += 0.8
     number_score += sum(_range_fit(n, unit.text) for n in question.numbers)
     verb_score = min(1.2, 0.6 * sum(1 for v in question.verbs if v in text))
     grams = _question_bigrams(question)

@@ -50,6 +50,14 @@ AGE_IN_WORDS = re.compile(r"(?<![가-힣\d])(" + "|".join(sorted(NATIVE_NUMBERS,
 # (Not "몇 달째 설사가": that tells how long, it does not ask.)
 ASKED_UNIT = re.compile(r"며칠(?!째)|몇\s*(개월|시간|박스|주|일|달|분|세|년|회|번|명|배|원|정|알|km|mg|kg|ml|%|퍼센트)(?!\s*째)",
                         re.IGNORECASE)
+# Words that ask for a figure, and how documents write it: the sentence with the figure answers ("법인카드 증빙
+# 제출 기한" → "다음 달 5영업일까지", not "기한까지 증빙을 내지 않은 금액은 …").
+_DATE_OR_PERIOD = r"\d+\s*(?:영업일|일|시간|주|개월|년)|\d+월\s*\d+일|당일|즉시"
+_AMOUNT = r"\d[\d,.]*\s*(?:만\s*)?원"
+WANTED_FIGURES = (("언제까지", _DATE_OR_PERIOD), ("기한", _DATE_OR_PERIOD), ("마감", _DATE_OR_PERIOD),
+                  ("며칠", _DATE_OR_PERIOD), ("점수", r"\d+\s*점"), ("몇 점", r"\d+\s*점"), ("금액", _AMOUNT),
+                  ("얼마", _AMOUNT), ("비용", _AMOUNT), ("한도", _AMOUNT),
+                  ("얼마나 있다", _DATE_OR_PERIOD + r"|\d+\s*분"), ("얼마 후", _DATE_OR_PERIOD + r"|\d+\s*분"))
 GENERIC_ATTRIBUTES = frozenset({"용량", "절차"})
 LIMIT, MAXIMUM_DOSE = "한도", "최대 용량"
 # Verbs of every question ("먹어도 되나요", "해야 해"): they say nothing about which sentence answers.
@@ -89,6 +97,7 @@ class Question:
     codes: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     asked_unit: str = ""  # the unit of "몇 주", "며칠", "몇 km": the answer states a number in it
+    wanted_figure: str = ""  # a pattern of the figure a word asks for ("기한" → "5영업일", "점수" → "70점")
     subjects: list[str] = field(default_factory=list)  # remaining content nouns, case-folded
     verbs: list[str] = field(default_factory=list)  # stems of its telling verbs ("씹어서" → 씹), for the evidence
     keyword_style: bool = False  # nouns only ("베타미가 임부 투여"), no verb or sentence ending
@@ -485,6 +494,7 @@ def understand(text: str) -> Question:
     for match in NUMBER_WORDS.finditer(text):
         question.numbers.extend(NUMBER_WORD_VALUES[compact(match.group())])
         consumed.append(match.span())
+    question.wanted_figure = "|".join(pattern for word, pattern in WANTED_FIGURES if word in folded)
     unit = ASKED_UNIT.search(text)
     if unit:
         asked = "일" if unit.group().startswith("며칠") else unit.group(1).casefold()

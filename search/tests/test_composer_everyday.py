@@ -131,3 +131,14 @@ def test_a_latin_word_spelling_a_product_no_evidence_names_is_a_word_of_the_ques
     answer = compose("신입 영업사원 probation 기간", evidence)
 
     assert answer.answerable is True and "3개월" in answer.inline()
+
+
+def test_a_word_asking_for_a_figure_is_answered_by_the_sentence_that_states_one(client_for):
+    make_indexed_document(["6. 증빙 제출\n기한까지 증빙을 내지 않은 금액은 다음 달 급여에서 공제한다.\n"
+                           "사용한 달의 다음 달 5영업일까지 경비 시스템에 영수증 사진과 사용 목적을 등록한다."],
+                          title="법인카드 사용 기준")
+
+    body = search(client_for, "법인카드 증빙 제출 기한")
+
+    assert body["answerable"] is True and "5영업일" in body["answer"]
+    assert "급여에서 공제" not in body["answer"]  # the sentence that says "기한" but states no deadline
