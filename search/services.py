@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
@@ -63,6 +63,28 @@ def _query_vector(provider_name: str, model: str, dimensions: int, query: str) -
 # One thread per process embeds queries, so the model (a C engine that releases the GIL) works while this
 # thread waits on the lexical leg in PostgreSQL; one at a time, as the in-process model is not re-entrant.
 _embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
+# Lexical legs run on these threads, each on its own database connection, while the searching thread waits for
+# the query vector and runs the dense leg on its own (docs/notes/issue-14.md, session 9). Threads start as needed.
+_lexical_threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lexical-leg")
+
+
+def _lexical_hits(user, query, lexical, filters, *, candidates, config: RetrievalConfig):
+    try:
+        return postgres.lexical_leg(user, lexical, filters, limit=candidates, ranking=config.lexical_ranking,
+                                    budget=config.lexical_budget, timeout_ms=config.lexical_timeout_ms)
+    except postgres.LexicalTimeout as exc:
+        logger.warning("Lexical leg timed out, answering with the dense leg alone: %s (query %r)", exc, query[:100])
+        return []
+
+
+def _on_own_connection(run, *args, **kwargs):
+    """`run(*args, **kwargs)` on a worker thread, whose connection is handled as Django handles a request's: closed
+    before and after when broken or past CONN_MAX_AGE (given back to the pool when there is one)."""
+    close_old_connections()
+    try:
+        return run(*args, **kwargs)
+    finally:
+        close_old_connections()
 
 
 def _legs(user, query, lexical, filters, *, candidates, ef_search, config: RetrievalConfig):
@@ -74,16 +96,22 @@ def _legs(user, query, lexical, filters, *, candidates, ef_search, config: Retri
             return dense, lexical_hits, opensearch.NAME
         except opensearch.Unavailable as exc:
             logger.warning("OpenSearch unreachable, searching PostgreSQL instead: %s", exc)
-    try:
-        lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates, ranking=config.lexical_ranking,
-                                            budget=config.lexical_budget, timeout_ms=config.lexical_timeout_ms)
-    except postgres.LexicalTimeout as exc:
-        logger.warning("Lexical leg timed out, answering with the dense leg alone: %s (query %r)", exc, query[:100])
-        lexical_hits = []
+    ef_search = ef_search or config.ef_search
+    lexical_args = (user, query, lexical, filters)
+    # Side by side unless the dense leg needs the lexical leg's passages (a code in the query) or the caller is in
+    # a transaction (another connection would not see its uncommitted rows).
+    if config.parallel_legs and not lexical.required and not connection.in_atomic_block:
+        pending_lexical = _lexical_threads.submit(_on_own_connection, _lexical_hits, *lexical_args,
+                                                  candidates=candidates, config=config)
+        dense = postgres.dense_leg(user, list(pending_vector.result()), lexical, filters, limit=candidates,
+                                   ef_search=ef_search)
+        if pending_lexical.cancel():  # every lexical thread busy: run it here rather than wait for one
+            return dense, _lexical_hits(*lexical_args, candidates=candidates, config=config), postgres.NAME
+        return dense, pending_lexical.result(), postgres.NAME
+    lexical_hits = _lexical_hits(*lexical_args, candidates=candidates, config=config)
     vector = list(pending_vector.result())
     among = [chunk_id for chunk_id, _score in lexical_hits] if lexical.required and lexical_hits else None
-    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search or config.ef_search,
-                               among=among)
+    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search, among=among)
     return dense, lexical_hits, postgres.NAME
 
 
