@@ -18,6 +18,7 @@ class RetrievalConfig:
     lexical_ranking: str
     lexical_budget: int
     lexical_timeout_ms: int
+    parallel_legs: bool
     fusion: FusionConfig
 
     @classmethod
@@ -28,4 +29,5 @@ class RetrievalConfig:
                    ef_search=settings.SEARCH_HNSW_EF_SEARCH, lexical_ranking=settings.SEARCH_LEXICAL_RANKING,
                    lexical_budget=settings.SEARCH_LEXICAL_BUDGET,
                    lexical_timeout_ms=int(settings.SEARCH_LEXICAL_TIMEOUT_MS or 0),
+                   parallel_legs=settings.SEARCH_PARALLEL_LEGS,
                    fusion=FusionConfig.from_settings())

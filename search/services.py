@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
@@ -31,7 +31,7 @@ from search.criteria import InvalidSearch, SearchRequest, is_plain_integer
 from search.fusion import FusionConfig, fuse
 from search.highlight import highlight
 from search.lexical import LexicalQuery, analyse
-from search.models import LexiconPartition, SearchQuery, SearchResponse, UserFeedback
+from search.models import LexicalPassage, LexiconPartition, SearchQuery, SearchResponse, UserFeedback
 from search.serializers import parse_filters
 from search.types import SearchHit
 
@@ -63,6 +63,28 @@ def _query_vector(provider_name: str, model: str, dimensions: int, query: str) -
 # One thread per process embeds queries, so the model (a C engine that releases the GIL) works while this
 # thread waits on the lexical leg in PostgreSQL; one at a time, as the in-process model is not re-entrant.
 _embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
+# Lexical legs run on these threads, each on its own database connection, while the searching thread waits for
+# the query vector and runs the dense leg on its own (docs/notes/issue-14.md, session 9). Threads start as needed.
+_lexical_threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lexical-leg")
+
+
+def _lexical_hits(user, query, lexical, filters, *, candidates, config: RetrievalConfig):
+    try:
+        return postgres.lexical_leg(user, lexical, filters, limit=candidates, ranking=config.lexical_ranking,
+                                    budget=config.lexical_budget, timeout_ms=config.lexical_timeout_ms)
+    except postgres.LexicalTimeout as exc:
+        logger.warning("Lexical leg timed out, answering with the dense leg alone: %s (query %r)", exc, query[:100])
+        return []
+
+
+def _on_own_connection(run, *args, **kwargs):
+    """`run(*args, **kwargs)` on a worker thread, whose connection is handled as Django handles a request's: closed
+    before and after when broken or past CONN_MAX_AGE (given back to the pool when there is one)."""
+    close_old_connections()
+    try:
+        return run(*args, **kwargs)
+    finally:
+        close_old_connections()
 
 
 def _legs(user, query, lexical, filters, *, candidates, ef_search, config: RetrievalConfig):
@@ -74,16 +96,22 @@ def _legs(user, query, lexical, filters, *, candidates, ef_search, config: Retri
             return dense, lexical_hits, opensearch.NAME
         except opensearch.Unavailable as exc:
             logger.warning("OpenSearch unreachable, searching PostgreSQL instead: %s", exc)
-    try:
-        lexical_hits = postgres.lexical_leg(user, lexical, filters, limit=candidates, ranking=config.lexical_ranking,
-                                            budget=config.lexical_budget, timeout_ms=config.lexical_timeout_ms)
-    except postgres.LexicalTimeout as exc:
-        logger.warning("Lexical leg timed out, answering with the dense leg alone: %s (query %r)", exc, query[:100])
-        lexical_hits = []
+    ef_search = ef_search or config.ef_search
+    lexical_args = (user, query, lexical, filters)
+    # Side by side unless the dense leg needs the lexical leg's passages (a code in the query) or the caller is in
+    # a transaction (another connection would not see its uncommitted rows).
+    if config.parallel_legs and not lexical.required and not connection.in_atomic_block:
+        pending_lexical = _lexical_threads.submit(_on_own_connection, _lexical_hits, *lexical_args,
+                                                  candidates=candidates, config=config)
+        dense = postgres.dense_leg(user, list(pending_vector.result()), lexical, filters, limit=candidates,
+                                   ef_search=ef_search)
+        if pending_lexical.cancel():  # every lexical thread busy: run it here rather than wait for one
+            return dense, _lexical_hits(*lexical_args, candidates=candidates, config=config), postgres.NAME
+        return dense, pending_lexical.result(), postgres.NAME
+    lexical_hits = _lexical_hits(*lexical_args, candidates=candidates, config=config)
     vector = list(pending_vector.result())
     among = [chunk_id for chunk_id, _score in lexical_hits] if lexical.required and lexical_hits else None
-    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search or config.ef_search,
-                               among=among)
+    dense = postgres.dense_leg(user, vector, lexical, filters, limit=candidates, ef_search=ef_search, among=among)
     return dense, lexical_hits, postgres.NAME
 
 
@@ -119,15 +147,25 @@ def query_words(lexical: LexicalQuery) -> list[str]:
 
 def _candidates(user, ranked, words: list[str]) -> tuple[dict[int, object], dict[int, set[str]]]:
     """Each fused passage's document and which of `words` its tsvector holds (intersected in SQL, so only the
-    few matching lexemes travel)."""
-    rows = DocumentChunk.objects.visible_to(user).filter(id__in=[cid for cid, _s in ranked])
-    if not words:
-        return dict(rows.values_list("id", "document_id")), {}
-    found = RawSQL("ARRAY(SELECT unnest(tsvector_to_array(documents_documentchunk.search_vector)) "
-                   "INTERSECT SELECT unnest(%s::text[]))", (words,))
+    few matching lexemes travel), within the access rule.
+
+    Read from search_lexical_passage: the rule is a filter on its rows' own columns, and its tsvectors are inline,
+    while the chunk table's plan joined every visible document and read each wide chunk row (0.6-0.7x the time,
+    docs/notes/issue-14.md, session 9). A passage without a tsvector has no row there: its document comes from the
+    chunk table."""
+    ids = [chunk_id for chunk_id, _score in ranked]
+    rows = LexicalPassage.objects.visible_to(user).filter(id__in=ids)
     document_of, terms_of = {}, {}
-    for chunk_id, document_id, terms in rows.annotate(found=found).values_list("id", "document_id", "found"):
-        document_of[chunk_id], terms_of[chunk_id] = document_id, set(terms or ())
+    if words:
+        found = RawSQL(f"ARRAY(SELECT unnest(tsvector_to_array({LexicalPassage._meta.db_table}.search_vector)) "
+                       "INTERSECT SELECT unnest(%s::text[]))", (words,))
+        for chunk_id, document_id, terms in rows.annotate(found=found).values_list("id", "document_id", "found"):
+            document_of[chunk_id], terms_of[chunk_id] = document_id, set(terms or ())
+    else:
+        document_of = dict(rows.values_list("id", "document_id"))
+    if missing := set(ids) - document_of.keys():
+        document_of.update(DocumentChunk.objects.visible_to(user).filter(id__in=missing).order_by()
+                           .values_list("id", "document_id"))
     return document_of, terms_of
 
 

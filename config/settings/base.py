@@ -379,3 +379,7 @@ SEARCH_LEXICAL_RANKING = env.str("SEARCH_LEXICAL_RANKING", default="bm25")
 SEARCH_LEXICAL_BUDGET = env.int("SEARCH_LEXICAL_BUDGET", default=2000)
 # Lexical leg statement timeout (ms, 0 = none): past it the search answers with the dense leg alone (logged).
 SEARCH_LEXICAL_TIMEOUT_MS = env.int("SEARCH_LEXICAL_TIMEOUT_MS", default=300)
+# Run the lexical leg on a second database connection while the dense leg runs on the request's: a search holds two
+# connections for the time of its legs (count them in DB_POOL_SIZE and the server's max_connections); false = one
+# after the other on one connection. Measured in docs/notes/issue-14.md (session 9).
+SEARCH_PARALLEL_LEGS = env.bool("SEARCH_PARALLEL_LEGS", default=True)
