@@ -38,7 +38,7 @@ GENERIC_SUBJECTS = frozenset({"복용", "투여", "사용", "환자", "약", "�
 QUESTION_PREFIX = re.compile(r"^\s*(?:Q\s*[.:)]|Q\d*\s|질문\s*[.:)]?|문제\s*\d*\s*[.:)])\s*", re.IGNORECASE)
 ANSWER_PREFIX = re.compile(r"^\s*(?:A\s*[.:)]|답\s*[.:)]|답변\s*[.:)]|정답\s*[.:)])\s*", re.IGNORECASE)
 QUESTION_ENDING = re.compile(r"(?:\?|？|나요|까요|습니까|ㄴ가요|는가요|인가요|은가요|할까|을까|일까|나|니|죠)\s*[.?？]*$")
-SENTENCE_ENDING = re.compile(r"[.!。！…]['\"”’)]*$|[다요죠음함임됨]\s*[.)]?$")
+SENTENCE_ENDING = re.compile(r"[.!。！…]['\"”’)]*$|(?<!마)(?<!보)[다요죠음함임됨]\s*[.)]?$")  # not "3일마다", "…보다"
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])\s+(?=\S)")
 BULLET = re.compile(r"^\s*(?:[-•*·▪︎◦]|\d{1,2}[.)]|[①-⑳]|[가-하][.)])\s+")
 HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
@@ -144,13 +144,26 @@ def _unwrapped_lines(text: str) -> list[str]:
         if not line:
             continue
         previous = lines[-1] if lines else ""
-        if (previous and len(previous) >= 30 and "|" not in previous and "|" not in line
+        # A number broken at the page width ("1회 0." / "125mg씩") is one number.
+        broken_number = bool(re.search(r"\d\.$", previous)) and line[0].isdigit() and not BULLET.match(line)
+        if broken_number or (previous and len(previous) >= 30 and "|" not in previous and "|" not in line
                 and not SENTENCE_ENDING.search(previous) and not previous.endswith(("?", "？", ":"))
                 and not HEADING_MARK.match(previous) and not HEADING_MARK.match(line) and not BULLET.match(line)):
-            lines[-1] = f"{previous} {line}" if previous[-1].isascii() or line[0].isascii() else previous + line
+            joined_by = "" if broken_number or not (previous[-1].isascii() or line[0].isascii()) else " "
+            lines[-1] = previous + joined_by + line
         else:
             lines.append(line)
     return lines
+
+
+INLINE_HEADING = re.compile(r"^\s*\d{1,2}[.)]\s+((?:[가-힣A-Za-z·]+\s+){1,4}?)(?=[가-힣A-Za-z0-9·]*(?:은|는|이|가|을|를|에|의|과|와|로)\s)")
+
+
+def _inline_heading(line: str) -> str:
+    """The title a numbered PDF section starts its line with ("5. 공황장애 용량 성인은 …" → "공황장애 용량"): the
+    words before the first one with a particle. Every sentence of that line is under it."""
+    heading = INLINE_HEADING.match(line)
+    return heading.group(1).strip() if heading and len(heading.group(1).strip()) >= 2 else ""
 
 
 def read_units(passage: Passage, rank: int) -> list[Unit]:
@@ -161,6 +174,7 @@ def read_units(passage: Passage, rank: int) -> list[Unit]:
     position = 0
     lines = _unwrapped_lines(passage.text)
     for index, line in enumerate(lines):
+        inline_heading = _inline_heading(line)
         if "|" in line and len(_cells(line)) >= 2:
             cells = _cells(line)
             following = _cells(lines[index + 1]) if index + 1 < len(lines) and "|" in lines[index + 1] else None
@@ -199,7 +213,7 @@ def read_units(passage: Passage, rank: int) -> list[Unit]:
             if faq and len(text) < 20:
                 text = f"{_faq_label(faq)} — {text}"
             units.append(Unit(n=passage.n, rank=rank, position=position, text=text,
-                              context=f"{base_context} {heading} {faq}".strip(), paragraph=line))
+                              context=f"{base_context} {heading} {inline_heading} {faq}".strip(), paragraph=line))
     return units
 
 
@@ -379,7 +393,7 @@ def _score(unit: Unit, question: Question, about, passage: Passage) -> _Scored:
     compact_text = compact(unit.text + " " + unit.context)
     strength_score = 1.5 * sum(1 for s in question.strengths if s in compact_text)
     code_score = 2.0 * sum(1 for c in question.codes if c in compact_text)
-    measured = [n for n in question.numbers if not n.isdigit()]
+    measured = [n for n in question.numbers if not n.isdigit() and n not in question.strengths]  # "2주", not "16mg"
     states_numbers = bool(measured) and all(n in compact(unit.text) for n in measured)
     number_score = sum(1.0 if not n.isdigit() else 0.3 for n in question.numbers if n in compact_text)
     readings = "|".join(map(re.escape, UNIT_READINGS.get(question.asked_unit, (question.asked_unit,))))

@@ -142,3 +142,29 @@ def test_a_word_asking_for_a_figure_is_answered_by_the_sentence_that_states_one(
 
     assert body["answerable"] is True and "5영업일" in body["answer"]
     assert "급여에서 공제" not in body["answer"]  # the sentence that says "기한" but states no deadline
+
+
+RIVOTRIL_PDF = ("5. 공황장애 용량 성인은 1회 0.25mg을 1일 2회 복용하는 것으로 시\n작하여 3일 뒤 1일 1mg으로 늘립니다. "
+                "효과가 충분하지 않으면 3일마다\n1일 0.25~0.5mg씩 늘리며, 1일 최대 용량은 4mg입니다.\n"
+                "6. 뇌전증 용량 성인은 1일 1.5mg으로 시작하며, 1일 최대 용량은 20mg입니다.")
+
+
+def test_a_pdf_line_broken_after_마다_is_one_sentence_under_its_numbered_heading():
+    make_indexed_document(["리보트릴정(클로나제팜)은 벤조디아제핀계 약입니다."], title="리보트릴정 복약 안내")
+    invalidate_dictionaries()
+    evidence = [Passage(n=1, title="리보트릴정 복약 안내", text=RIVOTRIL_PDF, dense_score=0.88)]
+
+    answer = compose("리보트릴 공황장애 최대 용량", evidence)
+
+    assert answer.answerable is True and "4mg" in answer.inline() and "20mg" not in answer.inline()
+
+
+def test_a_colour_asked_of_a_strength_is_not_answered_by_its_price_sentence():
+    make_indexed_document(["메드롤정(메틸프레드니솔론)은 부신피질호르몬제입니다."], title="메드롤정 제품 정보")
+    invalidate_dictionaries()
+    evidence = [Passage(n=1, title="메드롤정 제품 정보", dense_score=0.86,
+                        text="보험약가는 1정당 4mg 124원, 16mg 387원이며, 모두 30정 블리스터 포장으로 공급합니다.")]
+
+    answer = compose("메드롤정 16mg은 어떤 색깔인가요?", evidence)  # 성상: no passage states it
+
+    assert answer.answerable is False and answer.quotes == []
