@@ -116,11 +116,11 @@ def test_an_admin_added_attribute_is_understood_at_once(client_for):
     from search.models import AnswerAttribute
 
     make_indexed_document(["리피토정은 흰색의 타원형 필름코팅정입니다. 1일 1회 복용합니다."], title="리피토 제품 정보")
-    assert search(client_for, "리피토 알약 생김새")["answerable"] is False
+    assert search(client_for, "리피토 알약 겉모습")["answerable"] is False
 
-    AnswerAttribute.objects.create(name="모양", question_terms=["생김새", "모양"], evidence_terms=["흰색", "타원형", "모양"])
+    AnswerAttribute.objects.create(name="외관", question_terms=["겉모습", "외관"], evidence_terms=["흰색", "타원형"])
 
-    body = search(client_for, "리피토 알약 생김새")
+    body = search(client_for, "리피토 알약 겉모습")
     assert body["answerable"] is True and "타원형" in body["answer"]
 
 
