@@ -328,6 +328,8 @@ def _load_dictionaries() -> dict:
 
 # A product sheet names its product in its title ("제미글로정 제품설명서", "엔트레스토필름코팅정 제품 정보"): such a
 # name is a product even when neither the synonym dictionary nor the product table knows it yet.
+PRICE_LIST_TITLE = Q(title__contains="약가") | Q(title__contains="가격") | Q(title__contains="공급") | Q(
+    title__contains="제품 목록")
 TITLE_PRODUCT = re.compile(r"(?<![가-힣])([가-힣]{2,}(?:정|캡슐|시럽|흡입제|현탁액|주사액))"
                            r"(?![가-힣])")
 
@@ -354,7 +356,10 @@ def _titled_products() -> dict[str, set[str]]:
             if match and INGREDIENT.fullmatch(match.group(1).strip()):
                 names[name] |= _ingredient_forms(match.group(1))
     # Price lists name products no sheet describes, with their ingredient in a column ("판토록정 | 판토프라졸…").
-    public_chunks = DocumentChunk.objects.filter(document__in=Document.objects.filter(public))
+    # Only documents titled as price or supply lists are read: the passages of every document would be a scan of
+    # the whole corpus each time the dictionary is rebuilt.
+    lists = Document.objects.filter(public).filter(PRICE_LIST_TITLE)
+    public_chunks = DocumentChunk.objects.filter(document__in=lists)
     tabled = public_chunks.filter(text__contains="|", text__regex=r"(^|\n)\s*(제품|품목|품명)[^\n]*\|\s*(주?성분)")
     rows = public_chunks.filter(document_id__in=tabled.values("document_id"), text__contains="|").order_by(
         "document_id", "ordinal").values_list("document_id", "text")
