@@ -9,6 +9,7 @@ question's other subjects. Only the question goes through Kiwi; the dictionaries
 
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import groupby
@@ -643,7 +644,7 @@ def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
     by_form = {form: product for product in known for form in product.forms}
     for text in texts:
         named = [(m.group(1) or m.group(3), (m.group(2) or "").strip()) for m in LOCAL_PRODUCT.finditer(text)]
-        for name, ingredient in named + _table_ingredients(text):
+        for name, ingredient in named + _table_ingredients([text]):
             base = base_name(name).casefold()
             if name in DOSAGE_FORMS or base in STOP_NOUNS:
                 continue
@@ -659,13 +660,13 @@ def products_named_in(texts: list[str], known: list[Product]) -> list[Product]:
     return list(found.values())
 
 
-def _table_ingredients(texts) -> list[tuple[str, str]]:
+def _table_ingredients(texts: Iterable[str]) -> list[tuple[str, str]]:
     """(product, ingredient) of the rows of a table whose header has a product and an ingredient column
     ("제품명 | 성분 | 규격 …" / "판토록정 | 판토프라졸나트륨세스퀴수화물 | 20mg …"): price lists name products no
     sheet describes, and a question may ask by the ingredient ("pantoprazole 20mg 보험약가"). `texts` are one
-    passage, or a document's passages in order (a table's rows go on in the next passage under the same header)."""
+    passage (in a list), or a document's passages in order (a table's rows go on in the next passage under the same header)."""
     pairs, columns = [], None
-    for text in [texts] if isinstance(texts, str) else texts:
+    for text in texts:
         found, columns = _rows_with_ingredients(text, columns)
         pairs += found
     return pairs
