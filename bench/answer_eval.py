@@ -15,21 +15,23 @@ approved L1 rep.
     python bench/answer_eval.py --split heldout9 --database answer_eval_h9
     python bench/answer_eval.py --split heldout10 --database answer_eval_h10
     python bench/answer_eval.py --split heldout11 --database answer_eval_h11
+    python bench/answer_eval.py --split heldout12 --database answer_eval_h12
     python bench/answer_eval.py --korquad 200 --database answer_korquad   # KorQuAD 1.0 dev answer accuracy
     python bench/answer_eval.py --demo --database answer_demo            # the examples on seed_demo
 
-Data: bench/data/answers/documents.json (78 Korean product, compliance and pricing documents written for this
+Data: bench/data/answers/documents.json (84 Korean product, compliance and pricing documents written for this
 set, built as DOCX/HWP/HWPX/PDF/HTML/Markdown/TXT files; 자디앙 to 강연·자문 지급 기준 were written for heldout2;
 the six 케이캡 to 의약품 회수 대응 절차 carry "split": "heldout3", the six 페브릭 to 거래처 여신 및 채권 관리
 기준 carry "split": "heldout4", the six 가스모틴 to 개인정보 처리 지침 carry "split": "heldout5", the six
 싱귤레어 to 윤리 제보 및 제보자 보호 절차 carry "split": "heldout6", the six 씬지로이드 to 영업 인센티브
 지급 기준 carry "split": "heldout7", the six 케프라 to 이해상충 신고 및 사외 활동 기준 carry "split": "heldout8",
 the six 딜라트렌 to 신입 영업사원 수습 평가 기준 carry "split": "heldout9", the six 발트렉스 to 개인 SNS
-사용 및 제품 언급 기준 carry "split": "heldout10" and the last six, 자일로릭 to 해외 학술 자료 번역 및 배포 기준,
-carry "split": "heldout11"; each six is uploaded only for its own split or all, so the
-dev/heldout/heldout2 corpus stays the 24 documents it was, heldout3 to heldout11 each see 30 and all 78) and
+사용 및 제품 언급 기준 carry "split": "heldout10", the six 자일로릭 to 해외 학술 자료 번역 및 배포 기준 carry
+"split": "heldout11" and the last six, 바라크루드 to 연구자 주도 임상연구 지원 기준, carry "split": "heldout12";
+each six is uploaded only for its own split or all, so the dev/heldout/heldout2 corpus stays the 24 documents it
+was, heldout3 to heldout12 each see 30 and all 84) and
 questions.jsonl (split dev | heldout | heldout2 | heldout3 | heldout4 | heldout5 | heldout6 | heldout7 | heldout8 |
-heldout9 | heldout10 | heldout11;
+heldout9 | heldout10 | heldout11 | heldout12;
 kinds keyword, morphology, paraphrase, synonym, numeric; unanswerable off_topic, near_miss, unknown_product).
 An answer is correct when it contains every `expect` string (spaces ignored) and cites the gold document.
 "Not found" = the answer cites nothing. Runs in its own database of the embedded server (`--database`,
@@ -328,7 +330,8 @@ def run_demo():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-                                            "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "all"],
+                                            "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
+                                            "all"],
                         default="dev")
     parser.add_argument("--api", choices=["chat", "search", "both"], default="both")
     parser.add_argument("--korquad", type=int, default=0, help="KorQuAD questions to sample (0 = skip)")
