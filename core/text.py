@@ -25,7 +25,11 @@ class Sentence:
 def kiwi():
     from kiwipiepy import Kiwi
 
-    return Kiwi()
+    # Without the multi-word dictionary: loading it was 2.2 of Kiwi's 3.5 s before a process could answer its first
+    # search (issue 14 notes), and all it did here was read some disease names as one multi-word lexeme ("중증
+    # 근무력증"; 25 of 1,273 test texts analysed differently). Passages indexed with it are rewritten by the job
+    # documents/migrations/0005 queues (or `manage.py reindex_lexical`).
+    return Kiwi(load_multi_dict=False)
 
 
 def lexical_terms(text: str) -> list[str]:

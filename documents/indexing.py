@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from core.text import lexical_terms
 from documents.embeddings import get_provider
-from documents.models import DocumentChunk
+from documents.models import Document, DocumentChunk
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,9 @@ def replace_chunks(document, drafts: list[ChunkDraft], *, embeddings: list[list[
     return len(created)
 
 
-def reindex_titles(document) -> None:
-    """Rewrite the lexical vectors of `document`'s passages after its title changed (the text and embeddings stay)."""
+def reindex_lexical(document) -> None:
+    """Rewrite the lexical vectors of `document`'s passages from their text, section and the document's title (the
+    embeddings stay): after the title changed, or after the analyser did (manage.py reindex_lexical)."""
     chunks = list(DocumentChunk.objects.filter(document=document).only("id", "text", "section"))
     title_terms = index_terms(document.title) if document.title else []
     terms = [passage_terms(title_terms, ChunkDraft(text=chunk.text, section=chunk.section)) for chunk in chunks]
@@ -78,3 +79,16 @@ def reindex_titles(document) -> None:
             "WHERE id = %s",
             [(" ".join(chunk_terms), len(chunk_terms), chunk.pk) for chunk, chunk_terms in zip(chunks, terms)],
         )
+
+
+def reindex_lexical_batch(*, after: str = "", limit: int = 50) -> tuple[int, str]:
+    """Rewrite the lexical vectors of the next `limit` documents with passages, in primary-key order after `after`,
+    each in its own transaction. Returns how many, and the last key ("" once none is left). Running a batch twice
+    writes the same vectors, so a job interrupted half-way is simply run again."""
+    documents = Document.objects.filter(pk__in=DocumentChunk.objects.values("document_id")).order_by("pk")
+    if after:
+        documents = documents.filter(pk__gt=after)
+    batch = list(documents.only("pk", "title")[:limit])
+    for document in batch:
+        reindex_lexical(document)
+    return len(batch), (str(batch[-1].pk) if len(batch) == limit else "")

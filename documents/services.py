@@ -23,7 +23,7 @@ from documents.errors import (
     ReviewCommentRequired,
     ReviewNotAllowed,
 )
-from documents.indexing import reindex_titles
+from documents.indexing import reindex_lexical
 from documents.models import ApprovalState, Document, ProcessingStatus
 from documents.relations import related_queryset, relation_fields
 from documents.signals import document_deleted, send_document_changed_on_commit
@@ -204,7 +204,7 @@ def document_update(*, document: Document, by, relations: dict | None = None, **
     changed = {name for name in UPDATABLE_FIELDS if getattr(document, name) != before[name]}
     changed |= _set_relations(document, relations, by=by)
     if retitled:
-        reindex_titles(document)  # the title is part of what the lexical leg indexes
+        reindex_lexical(document)  # the title is part of what the lexical leg indexes
     send_document_changed_on_commit(document.pk, changed)
     return document
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from core.traces import record_trace
+from documents.indexing import reindex_lexical_batch
 from documents.pipeline import run_pipeline, wait_for_storage
 from documents.storage import StorageUnavailable, describe_storage_error, is_storage_error
 
@@ -67,3 +68,13 @@ def delete_stored_file(name: str, attempt: int = 1) -> str:
     logger.warning("stored file %s not deleted (attempt %d): %s; retrying", name, attempt, problem)
     enqueue_later(delete_stored_file, retry_delay(attempt), name, attempt + 1)
     return "retry scheduled"
+
+
+@task()
+def reindex_lexical_vectors(after: str = "") -> str:
+    """Rewrite every document's lexical vectors with the current analyser (queued by a migration when the analyser
+    changes), a batch of documents per job: each job queues the next, so the worker stays free for uploads."""
+    count, last = reindex_lexical_batch(after=after)
+    if last:
+        reindex_lexical_vectors.enqueue(last)
+    return f"{count} documents reindexed"
