@@ -1,10 +1,10 @@
 from django.db import migrations
 
-# The Korean analyser (core/text.py) no longer loads Kiwi's multi-word dictionary: a passage indexed with it holds
-# "류마티스 관절염" as one lexeme that today's questions ("관절염") never produce. Existing passages are rewritten
-# by the worker (documents.tasks.reindex_lexical_vectors, a batch of documents per job; embeddings stay), so
-# migrate stays fast on a large corpus; `manage.py reindex_lexical` does the same at once. Until the worker has
-# passed, such fused names are found by the dense leg only.
+# The Korean analyser (core/text.py) no longer loads Kiwi's multi-word dictionary, which read some disease names
+# differently ("중증 근무력증" → 근무력증, today 근 / 무력증). Existing passages are rewritten by the worker
+# (documents.tasks.reindex_lexical_vectors, a batch of documents per job; embeddings stay), so migrate stays fast
+# on a large corpus; `manage.py reindex_lexical` does the same at once. Until the worker has passed, such a word
+# may match by the dense leg only.
 
 
 def queue_reindex(apps, schema_editor):
